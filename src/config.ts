@@ -1,0 +1,133 @@
+// Configuration comes from the environment only, is validated once at start-up, and every bad value
+// gets its own plain-English message so whoever deploys Endeavour can fix it without reading code.
+import path from 'node:path';
+import { z } from 'zod';
+
+const minutes = (name: string, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n <= 0) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number of minutes above 0, not "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], {
+    error: 'NODE_ENV must be development, production or test',
+  }).default('development'),
+  PORT: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return 3000;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `PORT must be a port number from 0 to 65535, not "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^postgres(ql)?:\/\//.test(v), {
+      message: 'DATABASE_URL must start with postgres:// or postgresql://',
+    }),
+  BASE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^https?:\/\/[^\s]+$/.test(v), {
+      message: 'BASE_URL must be the address people use to reach Endeavour, like https://endeavour.example.gov.uk',
+    }),
+  SESSION_IDLE_MINUTES: minutes('SESSION_IDLE_MINUTES', 30),
+  SESSION_ABSOLUTE_MINUTES: minutes('SESSION_ABSOLUTE_MINUTES', 12 * 60),
+  LOCKOUT_ATTEMPTS: minutes('LOCKOUT_ATTEMPTS', 5),
+  LOCKOUT_MINUTES: minutes('LOCKOUT_MINUTES', 15),
+  TRUST_PROXY: z.enum(['true', 'false', '']).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NOTIFY_API_KEY: z.string().optional(),
+  NOTIFY_TEMPLATE_ID: z.string().optional(),
+  SMTP_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || /^smtps?:\/\//.test(v), {
+      message: 'SMTP_URL must start with smtp:// or smtps://',
+    }),
+  MAIL_FROM: z.string().default('endeavour@localhost'),
+  DEMO_PASSWORD: z.string().optional(),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  baseUrl: string;
+  secureCookies: boolean;
+  trustProxy: boolean;
+  sessionIdleMinutes: number;
+  sessionAbsoluteMinutes: number;
+  lockoutAttempts: number;
+  lockoutMinutes: number;
+  logLevel: string;
+  mail: { notifyApiKey?: string; notifyTemplateId?: string; smtpUrl?: string; from: string };
+  demoPassword: string | undefined;
+};
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Endeavour cannot start because of its configuration:\n- ${problems.join('\n- ')}`);
+    this.problems = problems;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message));
+  const c = parsed.data;
+  const problems: string[] = [];
+  if (c.NOTIFY_API_KEY && !c.NOTIFY_TEMPLATE_ID) {
+    problems.push('NOTIFY_TEMPLATE_ID must be set when NOTIFY_API_KEY is (the id of a Notify template with ((subject)) and ((body)))');
+  }
+  if (c.SESSION_ABSOLUTE_MINUTES < c.SESSION_IDLE_MINUTES) {
+    problems.push('SESSION_ABSOLUTE_MINUTES must not be shorter than SESSION_IDLE_MINUTES');
+  }
+  if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
+    problems.push('DATABASE_URL must be set in production: the embedded database is for trying Endeavour out');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const port = c.PORT;
+  const baseUrl = (c.BASE_URL || `http://localhost:${port}`).replace(/\/$/, '');
+  return {
+    env: c.NODE_ENV,
+    port,
+    host: c.HOST,
+    dataDir: path.resolve(c.DATA_DIR),
+    databaseUrl: c.DATABASE_URL || undefined,
+    baseUrl,
+    secureCookies: baseUrl.startsWith('https://'),
+    trustProxy: c.TRUST_PROXY === 'true',
+    sessionIdleMinutes: c.SESSION_IDLE_MINUTES,
+    sessionAbsoluteMinutes: c.SESSION_ABSOLUTE_MINUTES,
+    lockoutAttempts: c.LOCKOUT_ATTEMPTS,
+    lockoutMinutes: c.LOCKOUT_MINUTES,
+    logLevel: c.LOG_LEVEL,
+    mail: {
+      notifyApiKey: c.NOTIFY_API_KEY || undefined,
+      notifyTemplateId: c.NOTIFY_TEMPLATE_ID || undefined,
+      smtpUrl: c.SMTP_URL || undefined,
+      from: c.MAIL_FROM,
+    },
+    demoPassword: c.DEMO_PASSWORD || undefined,
+  };
+}

@@ -1,0 +1,128 @@
+// Seeds the demo partnership into an empty database: areas with populations, organisations with the
+// areas they serve, teams, a demo user for every role, and generated people owned by several
+// organisations. Runs as the migrator (it is set-up, not a user's action) and audits what it did.
+import crypto from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../platform/db/schema.ts';
+import { audit } from '../platform/audit/audit.ts';
+import { hashPassword } from '../modules/accounts/passwords.ts';
+import { AREAS, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PARTNERSHIP, USERS } from './partnership.ts';
+
+export interface DemoSeedResult {
+  partnershipId: string;
+  password: string;
+  users: { email: string; name: string; roles: string[]; organisation: string }[];
+}
+
+/** A deterministic generator, so the demo looks the same on every machine. */
+export function seededRandom(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function generatePassword() {
+  // Four short random words would be friendlier, but random base64url is unguessable and passes policy.
+  return crypto.randomBytes(12).toString('base64url');
+}
+
+export async function hasPartnership(db: Kysely<DB>) {
+  const r = await db.selectFrom('partnerships').select('id').limit(1).executeTakeFirst();
+  return !!r;
+}
+
+export async function seedDemo(db: Kysely<DB>, opts: { password?: string; people?: number } = {}): Promise<DemoSeedResult> {
+  const password = opts.password ?? generatePassword();
+  const passwordHash = await hashPassword(password);
+  return db.transaction().execute(async (tx) => {
+    const partnership = await tx
+      .insertInto('partnerships')
+      .values({ name: PARTNERSHIP.name, short_name: PARTNERSHIP.shortName, updated_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const areaIds = new Map<string, string>();
+    for (const a of AREAS) {
+      const row = await tx
+        .insertInto('areas')
+        .values({ partnership_id: partnership.id, kind: a.kind, ons_code: a.code, name: a.name, parent_id: a.parent ? areaIds.get(a.parent)! : null })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      areaIds.set(a.code, row.id);
+      await tx
+        .insertInto('area_populations')
+        .values([
+          { area_id: row.id, year: 2011, population: a.population2011, source: 'ONS Census 2011' },
+          { area_id: row.id, year: 2021, population: a.population2021, source: 'ONS Census 2021 (rounded to 100)' },
+        ])
+        .execute();
+    }
+    const orgIds = new Map<string, string>();
+    const teamIds = new Map<string, string>();
+    for (const o of ORGANISATIONS) {
+      const row = await tx
+        .insertInto('organisations')
+        .values({ partnership_id: partnership.id, name: o.name, short_name: o.shortName, kind: o.kind })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      orgIds.set(o.key, row.id);
+      await tx.insertInto('organisation_areas').values(o.areas.map((code) => ({ organisation_id: row.id, area_id: areaIds.get(code)! }))).execute();
+      for (const t of o.teams) {
+        const team = await tx.insertInto('teams').values({ organisation_id: row.id, name: t }).returning('id').executeTakeFirstOrThrow();
+        teamIds.set(`${o.key}/${t}`, team.id);
+      }
+    }
+    const users: DemoSeedResult['users'] = [];
+    const userIds = new Map<string, string>();
+    for (const u of USERS) {
+      const row = await tx
+        .insertInto('users')
+        .values({
+          organisation_id: orgIds.get(u.org)!,
+          email: u.email,
+          display_name: u.name,
+          job_title: u.jobTitle,
+          roles: u.roles,
+          password_hash: passwordHash,
+          password_changed_at: new Date(),
+          updated_at: new Date(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      userIds.set(u.org, userIds.get(u.org) ?? row.id);
+      if (u.team) await tx.insertInto('team_members').values({ team_id: teamIds.get(`${u.org}/${u.team}`)!, user_id: row.id }).execute();
+      users.push({ email: u.email, name: u.name, roles: u.roles, organisation: ORGANISATIONS.find((o) => o.key === u.org)!.name });
+    }
+    // Generated people, owned by the organisations that have demo case officers.
+    const random = seededRandom(20191206);
+    const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
+    const owners = ['charnwood', 'police', 'hbbc', 'housingA'];
+    const count = opts.people ?? 120;
+    const rows = [];
+    for (let i = 0; i < count; i++) {
+      const owner = owners[i % owners.length]!;
+      const year = 1940 + Math.floor(random() * 66);
+      const dob = `${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+      const first = pick(FIRST_NAMES);
+      const last = pick(LAST_NAMES);
+      rows.push({
+        partnership_id: partnership.id,
+        owner_organisation_id: orgIds.get(owner)!,
+        first_name: first,
+        last_name: last,
+        date_of_birth: random() < 0.85 ? dob : null,
+        gender: random() < 0.5 ? 'Female' : 'Male',
+        phone: random() < 0.6 ? `07700 9${String(Math.floor(random() * 100000)).padStart(5, '0')}` : null,
+        created_by: userIds.get(owner)!,
+        updated_at: new Date(),
+      });
+    }
+    if (rows.length) await tx.insertInto('people').values(rows).execute();
+    await audit(tx, { partnershipId: partnership.id, action: 'admin_create', recordType: 'partnership', recordId: partnership.id, details: { demo: true, people: count } });
+    return { partnershipId: partnership.id, password, users };
+  });
+}

@@ -1,0 +1,94 @@
+// People: the first protected record type. Visibility is decided by PostgreSQL (owner organisation
+// or a live share); this service adds the audit trail and the rules for editing and sharing.
+import type { Kysely } from 'kysely';
+import type { DB } from '../../platform/db/schema.ts';
+import { withUser } from '../../platform/db/with-user.ts';
+import { auditBy } from '../../platform/audit/audit.ts';
+import type { Actor } from '../../platform/http/context.ts';
+import { accessTo, createShare, listShares, revokeShare, shareTargets, type NewShare } from '../../platform/access/shares.ts';
+import * as repo from './repository.ts';
+
+export const RECORD_TYPE = 'person';
+
+export async function listPeople(db: Kysely<DB>, actor: Actor, q: string | null, page: number) {
+  return withUser(db, actor.userId, async (tx) => {
+    const rows = await repo.listPeople(tx, { q, page });
+    await auditBy(tx, actor, 'list', RECORD_TYPE, null, { page, searched: !!q, shown: Math.min(rows.length, repo.PAGE_SIZE) });
+    return { people: rows.slice(0, repo.PAGE_SIZE), hasMore: rows.length > repo.PAGE_SIZE };
+  });
+}
+
+export async function viewPerson(db: Kysely<DB>, actor: Actor, id: string) {
+  return withUser(db, actor.userId, async (tx) => {
+    const person = await repo.findPerson(tx, id);
+    if (!person) return null;
+    const access = await accessTo(tx, RECORD_TYPE, id, person.owner_organisation_id, actor.organisationId);
+    const shares = access.share ? await listShares(tx, RECORD_TYPE, id) : [];
+    await auditBy(tx, actor, 'view', RECORD_TYPE, id);
+    return { person, access, shares };
+  });
+}
+
+export async function personForEdit(db: Kysely<DB>, actor: Actor, id: string) {
+  return withUser(db, actor.userId, async (tx) => {
+    const person = await repo.findPerson(tx, id);
+    if (!person) return null;
+    const access = await accessTo(tx, RECORD_TYPE, id, person.owner_organisation_id, actor.organisationId);
+    if (!access.edit) return { person, canEdit: false as const };
+    await auditBy(tx, actor, 'view', RECORD_TYPE, id, { purpose: 'edit' });
+    return { person, canEdit: true as const };
+  });
+}
+
+export async function createPerson(db: Kysely<DB>, actor: Actor, fields: repo.PersonFields) {
+  return withUser(db, actor.userId, async (tx) => {
+    const { id } = await repo.insertPerson(tx, {
+      ...fields,
+      partnership_id: actor.partnershipId,
+      owner_organisation_id: actor.organisationId,
+      created_by: actor.userId,
+      updated_at: new Date(),
+    });
+    await auditBy(tx, actor, 'create', RECORD_TYPE, id);
+    return id;
+  });
+}
+
+export type UpdateResult = { kind: 'ok' } | { kind: 'not_found' } | { kind: 'conflict'; current: NonNullable<Awaited<ReturnType<typeof repo.findPerson>>> };
+
+export async function updatePerson(db: Kysely<DB>, actor: Actor, id: string, version: number, fields: repo.PersonFields): Promise<UpdateResult> {
+  return withUser(db, actor.userId, async (tx) => {
+    const before = await repo.findPerson(tx, id);
+    if (!before) return { kind: 'not_found' };
+    const ok = await repo.updatePerson(tx, id, version, actor.userId, fields);
+    if (!ok) {
+      // Either someone saved first (version moved on) or this user may view but not edit.
+      if (before.version !== version) return { kind: 'conflict', current: before };
+      return { kind: 'not_found' };
+    }
+    const changed = (Object.keys(fields) as (keyof repo.PersonFields)[]).filter((k) => (before[k] ?? null) !== (fields[k] ?? null));
+    await auditBy(tx, actor, 'update', RECORD_TYPE, id, { fields: changed, version: version + 1 });
+    return { kind: 'ok' };
+  });
+}
+
+export async function sharingOptions(db: Kysely<DB>, actor: Actor, id: string) {
+  return withUser(db, actor.userId, async (tx) => {
+    const person = await repo.findPerson(tx, id);
+    if (!person || person.owner_organisation_id !== actor.organisationId) return null;
+    return { person, targets: await shareTargets(tx, actor.partnershipId) };
+  });
+}
+
+export async function sharePerson(db: Kysely<DB>, actor: Actor, share: Omit<NewShare, 'recordType'>) {
+  return withUser(db, actor.userId, async (tx) => {
+    const person = await repo.findPerson(tx, share.recordId);
+    if (!person || person.owner_organisation_id !== actor.organisationId) return false;
+    await createShare(tx, actor, { ...share, recordType: RECORD_TYPE });
+    return true;
+  });
+}
+
+export async function unsharePerson(db: Kysely<DB>, actor: Actor, id: string, shareId: string) {
+  return withUser(db, actor.userId, (tx) => revokeShare(tx, actor, RECORD_TYPE, id, shareId));
+}
