@@ -92,7 +92,7 @@ export class Browser {
       if (c.value === '' || (c.expires && c.expires.getTime() < Date.now()) || c.maxAge === 0) this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
-    const m = /name="_csrf" value="([^"]+)"/.exec(res.body);
+    const m = /name="_csrf" value="([^"]+)"/.exec(res.body) ?? /<meta name="csrf-token" content="([^"]+)">/.exec(res.body);
     if (m) this.csrf = m[1]!;
     return res;
   }
