@@ -1,9 +1,10 @@
 // createApp(deps): the whole web application built from its dependencies, with plugins registered in
 // one fixed, readable order. Tests build it with an in-memory database; server.ts with the real one.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -32,6 +33,19 @@ export interface AppDeps {
   logger?: boolean;
 }
 
+export interface RouteSummary {
+  method: string;
+  url: string;
+  public: boolean;
+  roles?: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    endeavourRoutes: RouteSummary[];
+  }
+}
+
 const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public');
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -50,6 +64,12 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // The route table, kept so tests can exercise every form without a hand-kept list.
+  const routes: RouteSummary[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url, public: !!r.config?.public, roles: r.config?.roles });
+  });
+  app.decorate('endeavourRoutes', routes);
 
   // 1. Health checks first: no session, no CSRF, no database writes.
   app.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
@@ -92,8 +112,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   return app;
 }
 
-import fs from 'node:fs';
-import type { FastifyReply } from 'fastify';
 function sendFile(reply: FastifyReply, file: string, type: string) {
   return reply.type(type).header('Cache-Control', 'public, max-age=86400').send(fs.createReadStream(file));
 }

@@ -14,7 +14,13 @@ export interface Prepared {
   demo: DemoSeedResult | null;
 }
 
-export async function prepareDatabase(config: Config, opts: { demo?: 'auto' | 'always' | 'never' } = {}): Promise<Prepared> {
+export interface PrepareOptions {
+  demo?: 'auto' | 'always' | 'never';
+  /** How many generated people a newly seeded demo gets (seedDemo's default when omitted). */
+  people?: number;
+}
+
+export async function prepareDatabase(config: Config, opts: PrepareOptions = {}): Promise<Prepared> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   try {
     const { applied } = await migrate(database);
@@ -22,7 +28,7 @@ export async function prepareDatabase(config: Config, opts: { demo?: 'auto' | 'a
     let demo: DemoSeedResult | null = null;
     const empty = !(await hasPartnership(database.db));
     if (empty && (mode === 'always' || (mode === 'auto' && !config.databaseUrl))) {
-      demo = await seedDemo(database.db, { password: config.demoPassword });
+      demo = await seedDemo(database.db, { password: config.demoPassword, people: opts.people });
       if (!config.databaseUrl) writeSignInNote(config.dataDir, config.baseUrl, demo);
     }
     return { database, migrations: applied, demo };

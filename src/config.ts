@@ -51,6 +51,7 @@ const schema = z.object({
   SESSION_ABSOLUTE_MINUTES: minutes('SESSION_ABSOLUTE_MINUTES', 12 * 60),
   LOCKOUT_ATTEMPTS: minutes('LOCKOUT_ATTEMPTS', 5),
   LOCKOUT_MINUTES: minutes('LOCKOUT_MINUTES', 15),
+  SIGN_IN_ATTEMPTS_PER_MINUTE: minutes('SIGN_IN_ATTEMPTS_PER_MINUTE', 30),
   TRUST_PROXY: z.enum(['true', 'false', '']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   NOTIFY_API_KEY: z.string().optional(),
@@ -78,6 +79,8 @@ export type Config = {
   sessionAbsoluteMinutes: number;
   lockoutAttempts: number;
   lockoutMinutes: number;
+  /** Per client address, across sign-in, two-factor and password-reset forms. */
+  signInAttemptsPerMinute: number;
   logLevel: string;
   mail: { notifyApiKey?: string; notifyTemplateId?: string; smtpUrl?: string; from: string };
   demoPassword: string | undefined;
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteMinutes: c.SESSION_ABSOLUTE_MINUTES,
     lockoutAttempts: c.LOCKOUT_ATTEMPTS,
     lockoutMinutes: c.LOCKOUT_MINUTES,
+    signInAttemptsPerMinute: c.SIGN_IN_ATTEMPTS_PER_MINUTE,
     logLevel: c.LOG_LEVEL,
     mail: {
       notifyApiKey: c.NOTIFY_API_KEY || undefined,

@@ -11,6 +11,8 @@ import { AREAS, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PARTNERSHIP, USERS } fro
 export interface DemoSeedResult {
   partnershipId: string;
   password: string;
+  /** How many generated people it has. */
+  people: number;
   users: { email: string; name: string; roles: string[]; organisation: string }[];
 }
 
@@ -30,6 +32,9 @@ export function generatePassword() {
   // Four short random words would be friendlier, but random base64url is unguessable and passes policy.
   return crypto.randomBytes(12).toString('base64url');
 }
+
+/** Nine columns a row: 5,000 rows bind 45,000 parameters, well inside PostgreSQL's 65,535. */
+export const PEOPLE_PER_INSERT = 5000;
 
 export async function hasPartnership(db: Kysely<DB>) {
   const r = await db.selectFrom('partnerships').select('id').limit(1).executeTakeFirst();
@@ -97,32 +102,36 @@ export async function seedDemo(db: Kysely<DB>, opts: { password?: string; people
       if (u.team) await tx.insertInto('team_members').values({ team_id: teamIds.get(`${u.org}/${u.team}`)!, user_id: row.id }).execute();
       users.push({ email: u.email, name: u.name, roles: u.roles, organisation: ORGANISATIONS.find((o) => o.key === u.org)!.name });
     }
-    // Generated people, owned by the organisations that have demo case officers.
+    // Generated people, owned by the organisations that have demo case officers, inserted a batch per
+    // statement so that a large demo (100,000+ people) is quick to create.
     const random = seededRandom(20191206);
     const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
     const owners = ['charnwood', 'police', 'hbbc', 'housingA'];
     const count = opts.people ?? 120;
-    const rows = [];
-    for (let i = 0; i < count; i++) {
-      const owner = owners[i % owners.length]!;
-      const year = 1940 + Math.floor(random() * 66);
-      const dob = `${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
-      const first = pick(FIRST_NAMES);
-      const last = pick(LAST_NAMES);
-      rows.push({
-        partnership_id: partnership.id,
-        owner_organisation_id: orgIds.get(owner)!,
-        first_name: first,
-        last_name: last,
-        date_of_birth: random() < 0.85 ? dob : null,
-        gender: random() < 0.5 ? 'Female' : 'Male',
-        phone: random() < 0.6 ? `07700 9${String(Math.floor(random() * 100000)).padStart(5, '0')}` : null,
-        created_by: userIds.get(owner)!,
-        updated_at: new Date(),
-      });
+    const now = new Date();
+    for (let start = 0; start < count; start += PEOPLE_PER_INSERT) {
+      const rows = [];
+      for (let i = start; i < Math.min(count, start + PEOPLE_PER_INSERT); i++) {
+        const owner = owners[i % owners.length]!;
+        const year = 1940 + Math.floor(random() * 66);
+        const dob = `${year}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`;
+        const first = pick(FIRST_NAMES);
+        const last = pick(LAST_NAMES);
+        rows.push({
+          partnership_id: partnership.id,
+          owner_organisation_id: orgIds.get(owner)!,
+          first_name: first,
+          last_name: last,
+          date_of_birth: random() < 0.85 ? dob : null,
+          gender: random() < 0.5 ? 'Female' : 'Male',
+          phone: random() < 0.6 ? `07700 9${String(Math.floor(random() * 100000)).padStart(5, '0')}` : null,
+          created_by: userIds.get(owner)!,
+          updated_at: now,
+        });
+      }
+      await tx.insertInto('people').values(rows).execute();
     }
-    if (rows.length) await tx.insertInto('people').values(rows).execute();
     await audit(tx, { partnershipId: partnership.id, action: 'admin_create', recordType: 'partnership', recordId: partnership.id, details: { demo: true, people: count } });
-    return { partnershipId: partnership.id, password, users };
+    return { partnershipId: partnership.id, password, people: count, users };
   });
 }

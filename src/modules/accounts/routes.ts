@@ -9,6 +9,7 @@ import { clearSessionCookie, endSession, startSession } from '../../platform/htt
 import { setFlash } from '../../platform/http/render.ts';
 import * as service from './service.ts';
 import { totpQrSvg } from './totp.ts';
+import { ROLE_NAMES } from './roles.ts';
 
 const signInForm = z.object({
   email: email('Enter your email address'),
@@ -26,6 +27,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AppDeps) {
   const { config, mailer } = deps;
   const policy = { attempts: config.lockoutAttempts, minutes: config.lockoutMinutes };
   const pub = { config: { public: true } };
+  const limit = { max: config.signInAttemptsPerMinute, timeWindow: '1 minute' };
 
   app.get('/sign-in', pub, async (request, reply) => {
     if (request.actor) return reply.redirect('/');
@@ -36,7 +38,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AppDeps) {
 
   app.post(
     '/sign-in',
-    { config: { public: true, rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    { config: { public: true, rateLimit: limit } },
     async (request, reply) => {
       const parsed = signInForm.safeParse(request.body);
       const values = { email: formValue(request.body, 'email').slice(0, 254) };
@@ -55,7 +57,9 @@ export async function accountRoutes(app: FastifyInstance, deps: AppDeps) {
           values,
         });
       }
-      await startSession(db, reply, request, result.userId, result.twoFactor === 'passed', config.secureCookies);
+      // Only a user with an authenticator still owes a code; one who must enrol has passed every factor
+      // they have, and the session layer confines them to the set-up page until they enrol.
+      await startSession(db, reply, request, result.userId, result.twoFactor !== 'code_needed', config.secureCookies);
       if (result.twoFactor === 'code_needed') return reply.redirect('/sign-in/two-factor');
       if (result.twoFactor === 'setup_needed') {
         // Set-up happens inside a signed-in session that cannot yet do anything else.
@@ -70,7 +74,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.render('accounts/views/two-factor.njk', { pageTitle: 'Enter your security code' });
   });
 
-  app.post('/sign-in/two-factor', { config: { partialSession: true, rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post('/sign-in/two-factor', { config: { partialSession: true, rateLimit: limit } }, async (request, reply) => {
     const session = request.session!;
     if (session.twoFactorPassed) return reply.redirect('/');
     const parsed = codeForm.safeParse(request.body);
@@ -105,7 +109,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.render('accounts/views/two-factor-setup.njk', { pageTitle: 'Set up two-factor authentication', ...ctx });
   });
 
-  app.post('/account/two-factor/setup', { config: { partialSession: true, rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post('/account/two-factor/setup', { config: { partialSession: true, rateLimit: limit } }, async (request, reply) => {
     const session = request.session!;
     if (!session.twoFactorPassed) return reply.redirect('/sign-in/two-factor');
     const parsed = codeForm.safeParse(request.body);
@@ -136,7 +140,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AppDeps) {
     reply.render('accounts/views/forgot-password.njk', { pageTitle: 'Reset your password', values: {} }),
   );
 
-  app.post('/forgot-password', { config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post('/forgot-password', { config: { public: true, rateLimit: limit } }, async (request, reply) => {
     const parsed = resetRequestForm.safeParse(request.body);
     if (!parsed.success) {
       return reply.code(400).render('accounts/views/forgot-password.njk', {
@@ -156,7 +160,7 @@ export async function accountRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.render('accounts/views/reset-password.njk', { pageTitle: 'Choose a new password', token });
   });
 
-  app.post('/reset-password/:token', { config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } } }, async (request, reply) => {
+  app.post('/reset-password/:token', { config: { public: true, rateLimit: limit } }, async (request, reply) => {
     const { token } = request.params as { token: string };
     const password = formValue(request.body, 'password');
     const confirm = formValue(request.body, 'confirm');
@@ -180,8 +184,8 @@ export async function accountRoutes(app: FastifyInstance, deps: AppDeps) {
   });
 
   app.get('/account', async (request, reply) => {
-    const pending = await service.pendingTotpSecret(db, request.actor!.userId);
-    return reply.render('accounts/views/account.njk', { pageTitle: 'Your account', twoFactorEnabled: pending.enabled });
+    const twoFactorEnabled = await service.twoFactorEnabled(db, request.actor!.userId);
+    return reply.render('accounts/views/account.njk', { pageTitle: 'Your account', twoFactorEnabled, roleNames: request.actor!.roles.map((r) => ROLE_NAMES[r]).join(', ') });
   });
 
   app.get('/accessibility', pub, async (_request, reply) => reply.render('accounts/views/accessibility.njk', { pageTitle: 'Accessibility statement' }));

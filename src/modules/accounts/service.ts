@@ -104,6 +104,10 @@ export async function confirmTotpSetup(db: Kysely<DB>, userId: string, tokenHash
   });
 }
 
+export async function twoFactorEnabled(db: Kysely<DB>, userId: string): Promise<boolean> {
+  return withAnonymous(db, async (tx) => !!(await repo.findUserById(tx, userId))?.totp_enabled_at);
+}
+
 const RESET_MINUTES = 60;
 
 export async function requestPasswordReset(db: Kysely<DB>, mailer: Mailer, baseUrl: string, email: string, ip: string) {

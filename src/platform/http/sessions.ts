@@ -73,7 +73,11 @@ export async function registerSessions(app: FastifyInstance, db: Kysely<DB>, opt
     if (idleExpired || absoluteExpired || !row.active || !row.organisation_active) {
       await withAnonymous(db, (tx) => tx.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute());
       clearSessionCookie(reply, opts.secure);
-      if (idleExpired || absoluteExpired) reply.setCookie('endeavour_expired', '1', { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secure });
+      if (idleExpired || absoluteExpired) {
+        reply.setCookie('endeavour_expired', '1', { path: '/', httpOnly: true, sameSite: 'lax', secure: opts.secure });
+        // The guard reads this on this same request to tell the person why they are signed out.
+        request.cookies.endeavour_expired = '1';
+      }
       return;
     }
     // Touch at most once a minute: enough precision for a 30-minute idle timeout, far fewer writes.

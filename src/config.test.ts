@@ -1,0 +1,44 @@
+// Configuration: defaults that let `npm start` work with nothing set, and one clear message per bad value.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config.ts';
+
+test('defaults: embedded database in ./data on port 3000 with 30-minute idle and 12-hour sessions', () => {
+  const c = loadConfig({});
+  assert.equal(c.port, 3000);
+  assert.equal(c.dataDir, path.resolve('./data'));
+  assert.equal(c.databaseUrl, undefined);
+  assert.equal(c.sessionIdleMinutes, 30);
+  assert.equal(c.sessionAbsoluteMinutes, 720);
+  assert.equal(c.secureCookies, false);
+  assert.equal(c.baseUrl, 'http://localhost:3000');
+});
+
+test('HTTPS base address makes cookies Secure', () => {
+  const c = loadConfig({ BASE_URL: 'https://endeavour.example.gov.uk/' });
+  assert.equal(c.secureCookies, true);
+  assert.equal(c.baseUrl, 'https://endeavour.example.gov.uk');
+});
+
+test('every bad value is reported, each in its own words', () => {
+  try {
+    loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', SESSION_IDLE_MINUTES: '-5', SMTP_URL: 'http://mail', NODE_ENV: 'staging' });
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const text = err.problems.join('\n');
+    assert.match(text, /PORT must be a port number/);
+    assert.match(text, /DATABASE_URL must start with postgres/);
+    assert.match(text, /SESSION_IDLE_MINUTES must be a whole number/);
+    assert.match(text, /SMTP_URL must start with smtp/);
+    assert.match(text, /NODE_ENV must be development, production or test/);
+    assert.doesNotMatch(err.message, /at .*\.ts:\d+/);
+  }
+});
+
+test('rules across values: Notify needs a template, absolute timeout not shorter than idle, production needs a server', () => {
+  assert.throws(() => loadConfig({ NOTIFY_API_KEY: 'k' }), /NOTIFY_TEMPLATE_ID must be set/);
+  assert.throws(() => loadConfig({ SESSION_IDLE_MINUTES: '60', SESSION_ABSOLUTE_MINUTES: '30' }), /must not be shorter/);
+  assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /DATABASE_URL must be set in production/);
+});
