@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 const asText = (v: unknown): string => (typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '');
 // Control characters other than tab and newlines never belong in a form value.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
 const clean = (v: unknown) => asText(v).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim();
 
 export const requiredText = (message: string, max = 200, tooLong?: string) =>
