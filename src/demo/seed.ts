@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../platform/db/schema.ts';
 import { audit } from '../platform/audit/audit.ts';
 import { hashPassword } from '../modules/accounts/passwords.ts';
+import { seedPartnershipDefaults } from './defaults.ts';
 import { AREAS, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PARTNERSHIP, USERS } from './partnership.ts';
 
 export interface DemoSeedResult {
@@ -50,6 +51,7 @@ export async function seedDemo(db: Kysely<DB>, opts: { password?: string; people
       .values({ name: PARTNERSHIP.name, short_name: PARTNERSHIP.shortName, updated_at: new Date() })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await seedPartnershipDefaults(tx, partnership.id);
     const areaIds = new Map<string, string>();
     for (const a of AREAS) {
       const row = await tx

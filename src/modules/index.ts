@@ -1,14 +1,35 @@
-// Every capability registers its routes (and navigation entries) here, in one readable list.
+// Every capability registers its routes (and navigation entries) here, in one readable list; the
+// order of registration is the order of the main navigation.
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { homeRoutes } from './home/routes.ts';
+import { searchRoutes } from './search/routes.ts';
+import { incidentRoutes } from './incidents/routes.ts';
+import { caseRoutes } from './cases/routes.ts';
+import { taskRoutes } from './tasks/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
+import { addressRoutes } from './addresses/routes.ts';
+import { vehicleRoutes } from './vehicles/routes.ts';
+import { businessRoutes } from './businesses/routes.ts';
+import { riskRoutes } from './risk/routes.ts';
+import { interventionRoutes } from './interventions/routes.ts';
+import { documentRoutes } from './documents/routes.ts';
 import { adminRoutes } from './admin/routes.ts';
 
 export async function registerModules(app: FastifyInstance, deps: AppDeps) {
   await accountRoutes(app, deps);
   await homeRoutes(app, deps);
+  await searchRoutes(app, deps);
+  await incidentRoutes(app, deps);
+  await caseRoutes(app, deps);
+  await taskRoutes(app, deps);
   await peopleRoutes(app, deps);
+  await addressRoutes(app, deps);
+  await vehicleRoutes(app, deps);
+  await businessRoutes(app, deps);
+  await riskRoutes(app, deps);
+  await interventionRoutes(app, deps);
+  await documentRoutes(app, deps);
   await adminRoutes(app, deps);
 }

@@ -152,6 +152,17 @@ export interface RecordSharesTable {
 }
 
 export interface PeopleTable {
+  estimated_age: number | null;
+  estimated_age_on: string | null;
+  contact_preference: string | null;
+  communication_needs: string | null;
+  preferred_language: string | null;
+  vulnerabilities: Generated<string[]>;
+  warning_markers: Generated<string[]>;
+  pnc_id: string | null;
+  nhs_number: string | null;
+  ni_number: string | null;
+  name_key: ColumnType<string, never, never>;
   id: Generated<string>;
   partnership_id: string;
   owner_organisation_id: string;
@@ -189,6 +200,325 @@ export interface InstanceSecretsTable {
   value: string;
 }
 
+
+// ---- Recording and case management (migrations/0003_recording.sql) ----
+
+export type AsbCategory = 'personal' | 'nuisance' | 'environmental';
+export type RiskBand = 'standard' | 'medium' | 'high';
+export type IncidentRole = 'victim' | 'witness' | 'perpetrator' | 'reporting_party' | 'other';
+
+interface Owned {
+  id: Generated<string>;
+  partnership_id: string;
+  owner_organisation_id: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+interface Versioned {
+  updated_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface AsbTypesTable {
+  id: Generated<string>;
+  partnership_id: string;
+  category: AsbCategory;
+  name: string;
+  active: Generated<boolean>;
+  sort: Generated<number>;
+}
+
+export interface CaseTypesTable {
+  id: Generated<string>;
+  partnership_id: string;
+  name: string;
+  active: Generated<boolean>;
+  sort: Generated<number>;
+}
+
+export interface RequiredFieldsTable {
+  partnership_id: string;
+  form: string;
+  field: string;
+}
+
+export interface GazetteerAddressesTable {
+  partnership_id: string;
+  uprn: number;
+  line_1: string;
+  line_2: string | null;
+  line_3: string | null;
+  town: string | null;
+  postcode: string | null;
+  postcode_key: string | null;
+  easting: number | null;
+  northing: number | null;
+  latitude: number | null;
+  longitude: number | null;
+  area_id: string | null;
+  ward_id: string | null;
+  single_line: string;
+  updated_at: Generated<Date>;
+}
+
+export interface AreaBoundariesTable {
+  area_id: string;
+  geometry: unknown;
+  min_lon: number;
+  min_lat: number;
+  max_lon: number;
+  max_lat: number;
+}
+
+export interface PersonAliasesTable {
+  id: Generated<string>;
+  person_id: string;
+  first_name: string | null;
+  last_name: string;
+  kind: Generated<'alias' | 'maiden_name' | 'previous_name' | 'nickname'>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface PersonAddressesTable {
+  id: Generated<string>;
+  person_id: string;
+  uprn: number | null;
+  address: string;
+  postcode: string | null;
+  postcode_key: string | null;
+  from_date: string | null;
+  to_date: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface PersonLinksTable {
+  id: Generated<string>;
+  person_id: string;
+  other_person_id: string;
+  relationship: string;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface VehiclesTable extends Owned, Versioned {
+  vrm: string;
+  vrm_key: string;
+  make: string | null;
+  model: string | null;
+  colour: string | null;
+  notes: string | null;
+}
+
+export interface BusinessesTable extends Owned, Versioned {
+  name: string;
+  kind: string | null;
+  uprn: number | null;
+  address: string | null;
+  postcode: string | null;
+  postcode_key: string | null;
+  phone: string | null;
+  notes: string | null;
+}
+
+export interface IncidentsTable extends Owned, Versioned {
+  reference: Generated<string>;
+  occurred_from: Timestamp;
+  occurred_to: Timestamp | null;
+  reported_at: Timestamp;
+  how_reported: 'police_call' | 'council_phone' | 'council_online' | 'public_online' | 'partner_referral' | 'in_person' | 'email' | 'police_import' | 'other';
+  source_organisation_id: string | null;
+  police_log_number: string | null;
+  crime_number: string | null;
+  category: AsbCategory;
+  asb_type_id: string | null;
+  description: string;
+  mo: string | null;
+  uprn: number | null;
+  location_text: string | null;
+  postcode: string | null;
+  postcode_key: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  easting: number | null;
+  northing: number | null;
+  area_id: string | null;
+  ward_id: string | null;
+  hate: Generated<boolean>;
+  hate_strands: Generated<string[]>;
+  domestic: Generated<boolean>;
+  alcohol: Generated<boolean>;
+  drugs: Generated<boolean>;
+  youth: Generated<boolean>;
+  vulnerable_victim: Generated<boolean>;
+  consent_to_share: boolean | null;
+  consent_to_refer: boolean | null;
+  status: Generated<'open' | 'closed'>;
+}
+
+export interface IncidentPeopleTable {
+  id: Generated<string>;
+  incident_id: string;
+  person_id: string;
+  role: IncidentRole;
+  notes: string | null;
+  created_at: CreatedAt;
+}
+
+export interface IncidentVehiclesTable {
+  incident_id: string;
+  vehicle_id: string;
+  notes: string | null;
+}
+
+export interface IncidentBusinessesTable {
+  incident_id: string;
+  business_id: string;
+  role: Generated<'subject' | 'victim' | 'location' | 'reporting_party'>;
+}
+
+export interface CasesTable extends Owned, Versioned {
+  reference: Generated<string>;
+  case_type_id: string | null;
+  title: string;
+  summary: string | null;
+  status: Generated<'open' | 'on_hold' | 'closed'>;
+  outcome: string | null;
+  outcome_notes: string | null;
+  priority: Generated<RiskBand>;
+  lead_officer_id: string | null;
+  supervisor_id: string | null;
+  review_date: string | null;
+  opened_at: Generated<Date>;
+  closed_at: Timestamp | null;
+}
+
+export interface CaseIncidentsTable {
+  case_id: string;
+  incident_id: string;
+  added_by: string;
+  added_at: CreatedAt;
+}
+
+export interface CaseNotesTable {
+  id: Generated<string>;
+  case_id: string;
+  body: string;
+  kind: Generated<'note' | 'supervision' | 'status_change'>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface CaseLinksTable {
+  case_id: string;
+  other_case_id: string;
+  reason: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface TasksTable extends Owned, Versioned {
+  case_id: string | null;
+  incident_id: string | null;
+  intervention_id: string | null;
+  title: string;
+  details: string | null;
+  assigned_user_id: string | null;
+  assigned_team_id: string | null;
+  assigned_organisation_id: string | null;
+  due_date: string | null;
+  priority: Generated<'low' | 'normal' | 'high' | 'urgent'>;
+  status: Generated<'open' | 'in_progress' | 'done' | 'cancelled'>;
+  completion_notes: string | null;
+  completed_by: string | null;
+  completed_at: Timestamp | null;
+}
+
+export interface RiskQuestionnairesTable {
+  id: Generated<string>;
+  partnership_id: string | null;
+  key: string;
+  version: number;
+  name: string;
+  definition: unknown;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface RiskAssessmentsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  owner_organisation_id: string;
+  questionnaire_id: string;
+  person_id: string;
+  incident_id: string | null;
+  case_id: string | null;
+  answers: unknown;
+  score: number;
+  yes_count: number;
+  computed_band: RiskBand;
+  override_band: RiskBand | null;
+  override_rationale: string | null;
+  final_band: RiskBand;
+  marac_suggested: Generated<boolean>;
+  assessed_by: string;
+  assessed_at: Generated<Date>;
+}
+
+export interface InterventionsTable extends Owned, Versioned {
+  case_id: string | null;
+  subject_type: 'person' | 'household' | 'business';
+  person_id: string | null;
+  business_id: string | null;
+  household_address: string | null;
+  kind: string;
+  issued_on: string;
+  expires_on: string | null;
+  review_on: string | null;
+  conditions: string | null;
+  status: Generated<'issued' | 'complied' | 'breached' | 'varied' | 'discharged' | 'expired'>;
+  notes: string | null;
+}
+
+export interface InterventionBreachesTable {
+  id: Generated<string>;
+  intervention_id: string;
+  occurred_on: string;
+  details: string;
+  action_taken: string | null;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+}
+
+export interface LetterTemplatesTable {
+  id: Generated<string>;
+  partnership_id: string;
+  name: string;
+  intervention_kind: string | null;
+  filename: string;
+  content: Buffer;
+  active: Generated<boolean>;
+  uploaded_by: string | null;
+  uploaded_at: Generated<Date>;
+  version: Generated<number>;
+}
+
+export interface DocumentsTable extends Owned {
+  case_id: string | null;
+  incident_id: string | null;
+  person_id: string | null;
+  intervention_id: string | null;
+  kind: 'letter' | 'upload';
+  title: string;
+  filename: string;
+  content_type: string;
+  size_bytes: number;
+  sha256: string;
+  content: Buffer;
+}
+
 export interface DB {
   partnerships: PartnershipsTable;
   areas: AreasTable;
@@ -205,6 +535,31 @@ export interface DB {
   people: PeopleTable;
   audit_log: AuditLogTable;
   instance_secrets: InstanceSecretsTable;
+  asb_types: AsbTypesTable;
+  case_types: CaseTypesTable;
+  required_fields: RequiredFieldsTable;
+  gazetteer_addresses: GazetteerAddressesTable;
+  area_boundaries: AreaBoundariesTable;
+  person_aliases: PersonAliasesTable;
+  person_addresses: PersonAddressesTable;
+  person_links: PersonLinksTable;
+  vehicles: VehiclesTable;
+  businesses: BusinessesTable;
+  incidents: IncidentsTable;
+  incident_people: IncidentPeopleTable;
+  incident_vehicles: IncidentVehiclesTable;
+  incident_businesses: IncidentBusinessesTable;
+  cases: CasesTable;
+  case_incidents: CaseIncidentsTable;
+  case_notes: CaseNotesTable;
+  case_links: CaseLinksTable;
+  tasks: TasksTable;
+  risk_questionnaires: RiskQuestionnairesTable;
+  risk_assessments: RiskAssessmentsTable;
+  interventions: InterventionsTable;
+  intervention_breaches: InterventionBreachesTable;
+  letter_templates: LetterTemplatesTable;
+  documents: DocumentsTable;
 }
 
 export type User = Selectable<UsersTable>;
