@@ -63,16 +63,27 @@ export async function withDatabase<T>(
   try {
     prepared = await prepareDatabase(config, { demo: demo ? 'always' : 'auto', ...prepare });
   } catch (err) {
-    const where = config.databaseUrl ? 'the PostgreSQL database in DATABASE_URL' : `the embedded database in ${config.dataDir}`;
+    const where = config.databaseUrl
+      ? 'the PostgreSQL database in DATABASE_URL'
+      : `the embedded database in ${config.dataDir}`;
     throw new CliFailure(`Endeavour could not open ${where}: ${reason(err)}`);
   }
   try {
-    const { migrations, demo: created } = prepared;
-    if (migrations.length) say(`Applied ${plural(migrations.length, 'migration')}:\n${migrations.map((m) => `  ${m}`).join('\n')}`);
-    // The demo password is generated and shown only now (and, embedded, kept in the data folder).
-    if (created) say(`A demo partnership was created with ${plural(created.people, 'generated person', 'generated people')}.\n${describeDemo(config.baseUrl, created)}`);
+    reportPreparation(prepared, config);
     return await fn(prepared, config);
   } finally {
     await prepared.database.close();
+  }
+}
+
+function reportPreparation({ migrations, demo }: Prepared, config: Config) {
+  if (migrations.length) {
+    say(`Applied ${plural(migrations.length, 'migration')}:\n${migrations.map((m) => `  ${m}`).join('\n')}`);
+  }
+  // The demo password is generated, so this is the one time it is shown (embedded, it is also kept
+  // in the data folder).
+  if (demo) {
+    const people = plural(demo.people, 'generated person', 'generated people');
+    say(`A demo partnership was created with ${people}.\n${describeDemo(config.baseUrl, demo)}`);
   }
 }
