@@ -2,7 +2,7 @@
 // reset by emailed one-time link. Every outcome is audited; no message says whether an email exists.
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
-import { withAnonymous } from '../../platform/db/with-user.ts';
+import { withAnonymous, type Tx } from '../../platform/db/with-user.ts';
 import { audit } from '../../platform/audit/audit.ts';
 import { newToken, sha256 } from '../../platform/http/sessions.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
@@ -127,6 +127,34 @@ export async function requestPasswordReset(db: Kysely<DB>, mailer: Mailer, baseU
       body: `Dear ${user.display_name},\n\nUse this link to choose a new password for Endeavour. It works once, for ${RESET_MINUTES} minutes:\n\n${baseUrl}/reset-password/${token}\n\nIf you did not ask to reset your password, you can ignore this email and your password will not change.`,
     });
   });
+}
+
+const SET_PASSWORD_DAYS = 7;
+
+/**
+ * Emails a user a one-time link to choose their password: for a new account made by an
+ * administrator, or when one sends the link again. Uses the password-reset tokens, valid for longer
+ * because the person may not see it at once; runs inside the caller's transaction so the link exists
+ * only if what caused it commits. Returns false if there is no such active user.
+ */
+export async function sendPasswordSetLink(tx: Tx, mailer: Mailer, baseUrl: string, userId: string): Promise<boolean> {
+  const user = await tx
+    .selectFrom('users as u')
+    .innerJoin('organisations as o', 'o.id', 'u.organisation_id')
+    .innerJoin('partnerships as p', 'p.id', 'o.partnership_id')
+    .select(['u.id', 'u.email', 'u.display_name', 'u.active', 'o.partnership_id', 'p.name as partnership_name'])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  if (!user || !user.active) return false;
+  const token = newToken();
+  await repo.insertResetToken(tx, user.id, sha256(token), new Date(Date.now() + SET_PASSWORD_DAYS * 24 * 60 * 60_000));
+  await mailer.send(tx, {
+    to: user.email,
+    partnershipId: user.partnership_id,
+    subject: 'Set your Endeavour password',
+    body: `Dear ${user.display_name},\n\nYou have an Endeavour account with ${user.partnership_name}. Use this link to choose your password. It works once, within ${SET_PASSWORD_DAYS} days:\n\n${baseUrl}/reset-password/${token}\n\nThen sign in at ${baseUrl}/sign-in with this email address.\n\nIf you were not expecting this email, tell your partnership's Endeavour administrator.`,
+  });
+  return true;
 }
 
 export type ResetTokenState = { kind: 'valid'; email: string } | { kind: 'invalid' };

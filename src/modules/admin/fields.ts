@@ -4,8 +4,23 @@
 import { z } from 'zod';
 import type { AreaKind, OrganisationKind, Role } from '../../platform/db/schema.ts';
 import type { AuditAction } from '../../platform/audit/audit.ts';
-import { checkbox, choice, choices, email, isUuid, optionalText, requiredText, uuid } from '../../platform/http/fields.ts';
-import { emptyErrors, formValue, formValues, zodToFormErrors, type FormErrors } from '../../platform/http/forms.ts';
+import {
+  checkbox,
+  choice,
+  choices,
+  email,
+  isUuid,
+  optionalText,
+  requiredText,
+  uuid,
+} from '../../platform/http/fields.ts';
+import {
+  emptyErrors,
+  formValue,
+  formValues,
+  zodToFormErrors,
+  type FormErrors,
+} from '../../platform/http/forms.ts';
 import { ROLE_NAMES, ROLES } from '../accounts/roles.ts';
 
 export { ROLE_NAMES, ROLES };
@@ -20,7 +35,13 @@ export const ROLE_HINTS: Record<Role, string> = {
   read_only: 'Can view what their organisation holds but change nothing',
 };
 
-export const AREA_KINDS = ['county', 'district', 'unitary', 'ward', 'other'] as const satisfies readonly AreaKind[];
+export const AREA_KINDS = [
+  'county',
+  'district',
+  'unitary',
+  'ward',
+  'other',
+] as const satisfies readonly AreaKind[];
 export const AREA_KIND_NAMES: Record<AreaKind, string> = {
   county: 'County',
   district: 'District or borough',
@@ -98,10 +119,12 @@ const ONS_EXAMPLES: Record<AreaKind, string> = {
 export function onsCodeProblem(kind: AreaKind | null, code: string | null): string | null {
   const example = ONS_EXAMPLES[kind ?? 'district'];
   if (!code) return kind === 'other' ? null : `Enter an ONS code, like ${example}`;
-  if (!ONS_FORMAT.test(code)) return `Enter an ONS code as a letter (E, W, S or N) followed by 8 digits, like ${example}`;
+  if (!ONS_FORMAT.test(code))
+    return `Enter an ONS code as a letter (E, W, S or N) followed by 8 digits, like ${example}`;
   const prefixes = kind ? ONS_PREFIXES[kind] : null;
   if (prefixes && !prefixes.includes(code.slice(0, 3))) {
-    const list = prefixes.length === 1 ? prefixes[0] : `${prefixes.slice(0, -1).join(', ')} or ${prefixes.at(-1)}`;
+    const list =
+      prefixes.length === 1 ? prefixes[0] : `${prefixes.slice(0, -1).join(', ')} or ${prefixes.at(-1)}`;
     return `The ONS code of a ${AREA_KIND_NAMES[kind!].toLowerCase()} starts with ${list}, like ${example}`;
   }
   return null;
@@ -112,8 +135,18 @@ export function onsCodeProblem(kind: AreaKind | null, code: string | null): stri
 /** A list of record ids from checkboxes: strings only, trimmed, de-duplicated, each a UUID. */
 const idList = (message: string) =>
   z.preprocess(
-    (v) => [...new Set((Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string').map((x) => x.trim()).filter(Boolean))],
-    z.array(z.string()).max(1000, message).refine((a) => a.every(isUuid), { message }),
+    (v) => [
+      ...new Set(
+        (Array.isArray(v) ? v : v === undefined ? [] : [v])
+          .filter((x): x is string => typeof x === 'string')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ],
+    z
+      .array(z.string())
+      .max(1000, message)
+      .refine((a) => a.every(isUuid), { message }),
   ) as unknown as z.ZodType<string[]>;
 
 /** A whole number typed by a person: commas and spaces between digits are allowed ("182,000"). */
@@ -122,12 +155,20 @@ const count = (message: string, min: number, max: number) =>
     (v) => (Array.isArray(v) ? v[0] : v),
     z.preprocess(
       (v) => (typeof v === 'string' ? v.replace(/[,\s]/g, '') : ''),
-      z.string().min(1, message).regex(/^\d{1,10}$/, message).transform(Number).refine((n) => n >= min && n <= max, { message }),
+      z
+        .string()
+        .min(1, message)
+        .regex(/^\d{1,10}$/, message)
+        .transform(Number)
+        .refine((n) => n >= min && n <= max, { message }),
     ),
   ) as unknown as z.ZodType<number>;
 
 /** What the person typed, for showing again beside the errors: single values cut to a sane length. */
-export function echo(body: unknown, listFields: string[] = []): Record<string, string> & { lists: Record<string, string[]> } {
+export function echo(
+  body: unknown,
+  listFields: string[] = [],
+): Record<string, string> & { lists: Record<string, string[]> } {
   const out: Record<string, string> = {};
   if (body && typeof body === 'object') {
     for (const k of Object.keys(body as Record<string, unknown>)) {
@@ -136,7 +177,10 @@ export function echo(body: unknown, listFields: string[] = []): Record<string, s
     }
   }
   const lists: Record<string, string[]> = {};
-  for (const f of listFields) lists[f] = formValues(body, f).slice(0, 1000).map((s) => s.slice(0, 100));
+  for (const f of listFields)
+    lists[f] = formValues(body, f)
+      .slice(0, 1000)
+      .map((s) => s.slice(0, 100));
   return Object.assign(out, { lists });
 }
 
@@ -164,7 +208,11 @@ export function sortErrors(errors: FormErrors, order: string[]): FormErrors {
 
 const partnershipSchema = z.object({
   name: requiredText('Enter the name of the partnership', 200, 'The name must be 200 characters or fewer'),
-  short_name: requiredText('Enter a short name, like LLR CSP', 50, 'The short name must be 50 characters or fewer'),
+  short_name: requiredText(
+    'Enter a short name, like LLR CSP',
+    50,
+    'The short name must be 50 characters or fewer',
+  ),
   require_two_factor_for_all: checkbox(),
 });
 export type PartnershipFields = z.infer<typeof partnershipSchema>;
@@ -175,8 +223,12 @@ const areaSchema = z
   .object({
     kind: choice(AREA_KINDS, 'Select the kind of area'),
     name: requiredText('Enter the name of the area', 100, 'The name must be 100 characters or fewer'),
-    ons_code: optionalText(20, 'Enter an ONS code, like E07000130').transform((v) => (v ? v.replace(/\s+/g, '').toUpperCase() : null)),
-    parent_id: optionalText(100).refine((v) => v === null || isUuid(v), { message: 'Select the area this one is part of from the list' }),
+    ons_code: optionalText(20, 'Enter an ONS code, like E07000130').transform((v) =>
+      v ? v.replace(/\s+/g, '').toUpperCase() : null,
+    ),
+    parent_id: optionalText(100).refine((v) => v === null || isUuid(v), {
+      message: 'Select the area this one is part of from the list',
+    }),
   })
   .superRefine((v, ctx) => {
     const problem = onsCodeProblem(v.kind, v.ons_code);
@@ -206,7 +258,8 @@ const populationSchema = z.object({
   source: optionalText(200, 'The source must be 200 characters or fewer'),
 });
 export type PopulationFields = z.infer<typeof populationSchema>;
-export const parsePopulationForm = (body: unknown) => parseWith(populationSchema, body, ['year', 'population', 'source']);
+export const parsePopulationForm = (body: unknown) =>
+  parseWith(populationSchema, body, ['year', 'population', 'source']);
 
 const organisationSchema = z.object({
   name: requiredText('Enter the name of the organisation', 200, 'The name must be 200 characters or fewer'),
@@ -217,7 +270,8 @@ const organisationSchema = z.object({
 });
 export type OrganisationFields = z.infer<typeof organisationSchema>;
 export const ORGANISATION_ORDER = ['name', 'short_name', 'kind', 'active', 'areas'];
-export const parseOrganisationForm = (body: unknown) => parseWith(organisationSchema, body, ORGANISATION_ORDER);
+export const parseOrganisationForm = (body: unknown) =>
+  parseWith(organisationSchema, body, ORGANISATION_ORDER);
 
 const teamSchema = z.object({
   organisation_id: uuid('Select the organisation the team belongs to'),
@@ -238,7 +292,9 @@ const userSchema = z.object({
   display_name: requiredText('Enter their full name', 100, 'The name must be 100 characters or fewer'),
   job_title: optionalText(100, 'The job title must be 100 characters or fewer'),
   organisation_id: uuid('Select the organisation they work for'),
-  roles: choices(ROLES, 'Select roles from the list').refine((r) => r.length > 0, { message: 'Select at least one role' }),
+  roles: choices(ROLES, 'Select roles from the list').refine((r) => r.length > 0, {
+    message: 'Select at least one role',
+  }),
   teams: idList('Select teams from the list'),
 });
 export type UserFields = z.infer<typeof userSchema>;
