@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { say, withDatabase } from './context.ts';
+import { plural, say, withDatabase } from './context.ts';
+import { generateIncidents } from '../demo/scale.ts';
 
 const DEFAULT_PEOPLE = 120;
 
@@ -21,12 +22,22 @@ export function registerDemoData(program: Command) {
       'create the demo partnership, its users and generated people, if the database has no partnership yet',
     )
     .option('--people <n>', 'how many generated people to create', parseCount, DEFAULT_PEOPLE)
-    .action(async (opts: { people: number }, command: Command) => {
+    .option('--incidents <n>', 'how many synthetic incidents to generate (for benchmarks), linked to the generated people', parseCount, 0)
+    .action(async (opts: { people: number; incidents: number }, command: Command) => {
       await withDatabase(
         command,
-        async ({ demo }, config) => {
+        async ({ demo, database }, config) => {
           // Creating it was reported on opening; otherwise the database already had a partnership.
-          if (demo) return;
+          if (demo) {
+            if (opts.incidents > 0) {
+              const started = Date.now();
+              await generateIncidents(database.db, demo.partnershipId, opts.incidents, (done) => {
+                if (done % 500_000 === 0 || done === opts.incidents) say(`  ${plural(done, 'incident')} generated`);
+              });
+              say(`Generated ${plural(opts.incidents, 'synthetic incident')} in ${Math.round((Date.now() - started) / 1000)} s.`);
+            }
+            return;
+          }
           const signIns = path.join(config.dataDir, 'demo-sign-ins.txt');
           const note =
             !config.databaseUrl && fs.existsSync(signIns) ? `\nThe demo sign-ins are in ${signIns}` : '';
