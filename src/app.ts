@@ -71,7 +71,11 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.decorate('endeavourRoutes', routes);
 
-  // 1. Health checks first: no session, no CSRF, no database writes.
+  // 1. Error pages first: Fastify gives each route the error handler in force when it is registered,
+  // so it must precede every route (GOV.UK-style pages, problem details on the API).
+  registerErrorHandlers(app);
+
+  // 2. Health checks: no session, no CSRF, no database writes.
   app.get('/health', { config: { public: true } }, async () => ({ status: 'ok' }));
   app.get('/ready', { config: { public: true } }, async (_request, reply) => {
     try {
@@ -82,7 +86,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     }
   });
 
-  // 2. Security headers, cookies, bodies, static assets.
+  // 3. Security headers, cookies, bodies, static assets.
   await registerSecurityHeaders(app, config.secureCookies);
   await app.register(cookie);
   // Keep every value a string or array of strings: forms are validated field by field later.
@@ -95,7 +99,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.get('/stylesheets/moj-frontend.min.css', { config: { public: true } }, (_req, reply) => sendFile(reply, path.join(MOJ_ROOT, 'moj/moj-frontend.min.css'), 'text/css'));
   app.get('/javascripts/govuk-frontend.min.js', { config: { public: true } }, (_req, reply) => sendFile(reply, path.join(GOVUK_DIST, 'govuk/govuk-frontend.min.js'), 'text/javascript'));
 
-  // 3. Views, sessions, CSRF, the access gate, then the capabilities themselves.
+  // 4. Views, sessions, CSRF, the access gate, then the capabilities themselves.
   registerRender(app, createViewEnvironment());
   const secret = await sql<{ value: string }>`SELECT value FROM instance_secrets WHERE name = 'session'`.execute(database.db);
   await registerSessions(app, database.db, {
@@ -107,8 +111,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   registerGuard(app);
   await registerModules(app, deps);
 
-  // 4. Anything else: GOV.UK-style 404 and error pages, problem details on the API.
-  registerErrorHandlers(app);
   return app;
 }
 

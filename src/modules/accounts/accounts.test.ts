@@ -99,6 +99,7 @@ test('a form without the right CSRF token is refused and changes nothing', async
   const before = await ctx.database.db.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const missing = await b.post('/people', { first_name: 'Csrf', last_name: 'Victim' }, { csrf: null });
   assert.equal(missing.statusCode, 403);
+  assert.match(missing.body, /<h1 class="govuk-heading-l">You cannot see this page<\/h1>/);
   assert.match(missing.body, /This form has expired/);
   const forged = await b.post('/people', { first_name: 'Csrf', last_name: 'Victim' }, { csrf: 'forged-token-forged-token-forged-token-xxxx' });
   assert.equal(forged.statusCode, 403);

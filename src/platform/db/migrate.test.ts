@@ -74,3 +74,41 @@ test('the app role can only append to the audit log, never rewrite it', async ()
   await audit(t.database.db, { action: 'view', recordType: 'person', recordId: 'x' });
   await assert.rejects(sql`UPDATE audit_log SET action = 'x'`.execute(t.database.db), /append-only/);
 });
+
+test('functions that policies rely on run as endeavour_definer, which can read every protected table', async () => {
+  const fns = await sql<{ fn: string; owner: string }>`
+    SELECT p.proname AS fn, r.rolname AS owner FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_roles r ON r.oid = p.proowner
+    WHERE n.nspname = 'public' AND p.prosecdef`.execute(t.database.db);
+  assert.ok(fns.rows.some((f) => f.fn === 'app_org_id'));
+  for (const f of fns.rows) assert.equal(f.owner, 'endeavour_definer', `${f.fn} must be owned by endeavour_definer`);
+  const missing = await sql<{ relname: string }>`
+    SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relrowsecurity
+      AND NOT EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid AND p.polname = 'definer_read')`.execute(t.database.db);
+  assert.deepEqual(missing.rows, []);
+  const definer = await sql<{ rolbypassrls: boolean; rolcanlogin: boolean }>`SELECT rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = 'endeavour_definer'`.execute(t.database.db);
+  assert.deepEqual(definer.rows[0], { rolbypassrls: false, rolcanlogin: false });
+});
+
+test('the table owner, bypassing withUser by mistake, sees no protected record', async () => {
+  // The suite connects as a superuser, which PostgreSQL exempts from row-level security; a
+  // non-superuser owner is what production uses, so act as one here.
+  await t.database.db.transaction().execute(async (tx) => {
+    await sql`DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'endeavour_test_owner') THEN CREATE ROLE endeavour_test_owner NOLOGIN; END IF; END $$`.execute(tx);
+    await sql`GRANT SELECT ON people TO endeavour_test_owner`.execute(tx);
+    await sql`ALTER TABLE people OWNER TO endeavour_test_owner`.execute(tx);
+    await sql`INSERT INTO partnerships (name, short_name) VALUES ('P', 'P')`.execute(tx);
+    await sql`INSERT INTO organisations (partnership_id, name, kind) SELECT id, 'O', 'other' FROM partnerships WHERE name = 'P'`.execute(tx);
+    await sql`INSERT INTO users (organisation_id, email, display_name, updated_at) SELECT id, 'owner-test@example.invalid', 'U', now() FROM organisations WHERE name = 'O'`.execute(tx);
+    await sql`INSERT INTO people (partnership_id, owner_organisation_id, first_name, last_name, created_by)
+      SELECT o.partnership_id, o.id, 'Ann', 'Example', u.id FROM organisations o JOIN users u ON u.organisation_id = o.id WHERE o.name = 'O'`.execute(tx);
+    await sql`SET LOCAL ROLE endeavour_test_owner`.execute(tx);
+    const seen = await sql<{ n: number }>`SELECT count(*)::int AS n FROM people`.execute(tx);
+    assert.equal(seen.rows[0]!.n, 0);
+    await sql`RESET ROLE`.execute(tx);
+    throw new Error('rollback');
+  }).catch((err: Error) => {
+    if (err.message !== 'rollback') throw err;
+  });
+});

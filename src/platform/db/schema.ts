@@ -480,6 +480,13 @@ export interface InterventionsTable extends Owned, Versioned {
   conditions: string | null;
   status: Generated<'issued' | 'complied' | 'breached' | 'varied' | 'discharged' | 'expired'>;
   notes: string | null;
+  // migrations/0007
+  duration_hours: number | null;
+  authorised_by: string | null;
+  authoriser_rank: string | null;
+  conviction_on: string | null;
+  yot_consulted: Generated<boolean>;
+  indefinite: Generated<boolean>;
 }
 
 export interface InterventionBreachesTable {
@@ -571,3 +578,21 @@ export type Area = Selectable<AreasTable>;
 export type Team = Selectable<TeamsTable>;
 export type Partnership = Selectable<PartnershipsTable>;
 export type RecordShare = Selectable<RecordSharesTable>;
+
+// ---- Cases and tasks (migrations/0005_cases_tasks.sql): merged into the declarations above ----
+
+export interface CasesTable {
+  priority_source: Generated<'officer' | 'risk_assessment'>;
+  priority_assessment_id: string | null;
+  priority_assessed_at: Timestamp | null;
+  priority_overridden_at: Timestamp | null;
+}
+
+// ---- People's details (migrations/0006_people_details_search.sql): merged into PeopleTable above ----
+
+export interface PeopleTable {
+  contact_safe_times: string | null;
+  do_not_leave_messages: Generated<boolean>;
+  interpreter_needed: Generated<boolean>;
+  vulnerability_notes: string | null;
+}
