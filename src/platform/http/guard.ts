@@ -16,11 +16,17 @@ declare module 'fastify' {
   }
 }
 
+// Static files (GOV.UK Frontend's fonts and images, the app's CSS and JS) are the same for everyone
+// and the sign-in page needs them; @fastify/static cannot mark its routes public, so match its prefixes.
+const STATIC_ROUTES = ['/assets/', '/stylesheets/', '/javascripts/'];
+
 export function registerGuard(app: FastifyInstance) {
   app.addHook('preHandler', async (request, reply) => {
     const config = request.routeOptions.config ?? {};
     if (config.public) return;
-    if (!request.routeOptions.url) return; // 404s: let the not-found handler answer
+    const route = request.routeOptions.url;
+    if (!route) return; // 404s: let the not-found handler answer
+    if (STATIC_ROUTES.some((prefix) => route.startsWith(prefix))) return;
     if (!request.actor) {
       if (config.partialSession && request.session) return;
       if (request.session && !request.session.twoFactorPassed) return reply.redirect('/sign-in/two-factor');
