@@ -18,6 +18,10 @@ const SECTIONS = [
   { href: '/admin/organisations', text: 'Organisations' },
   { href: '/admin/teams', text: 'Teams' },
   { href: '/admin/users', text: 'Users' },
+  { href: '/admin/asb-types', text: 'ASB types' },
+  { href: '/admin/case-types', text: 'Case types' },
+  { href: '/admin/required-fields', text: 'Minimum standards' },
+  { href: '/admin/letter-templates', text: 'Letter templates' },
   { href: '/admin/audit', text: 'Audit log' },
   { href: '/admin/outbox', text: 'Email outbox' },
 ];
