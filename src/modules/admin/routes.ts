@@ -19,6 +19,14 @@ import { userRoutes } from './user-routes.ts';
 /** Where a record in the audit log can be seen, when Endeavour has a page for it. */
 const RECORD_PAGES: Record<string, (id: string) => string> = {
   person: (id) => `/people/${id}`,
+  incident: (id) => `/incidents/${id}`,
+  case: (id) => `/cases/${id}`,
+  task: (id) => `/tasks/${id}`,
+  vehicle: (id) => `/vehicles/${id}`,
+  business: (id) => `/businesses/${id}`,
+  risk_assessment: (id) => `/risk/${id}`,
+  intervention: (id) => `/interventions/${id}`,
+  document: (id) => `/documents/${id}`,
   user: (id) => `/admin/users/${id}`,
   organisation: (id) => `/admin/organisations/${id}`,
   area: (id) => `/admin/areas/${id}`,
