@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { openDatabase, type Database } from './platform/db/connect.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { hasPartnership, seedDemo, type DemoSeedResult } from './demo/seed.ts';
+import { seedDemoCasework } from './demo/casework.ts';
 
 export interface Prepared {
   database: Database;
@@ -29,6 +30,8 @@ export async function prepareDatabase(config: Config, opts: PrepareOptions = {})
     const empty = !(await hasPartnership(database.db));
     if (empty && (mode === 'always' || (mode === 'auto' && !config.databaseUrl))) {
       demo = await seedDemo(database.db, { password: config.demoPassword, people: opts.people });
+      const partnershipId = demo.partnershipId;
+      await database.db.transaction().execute((tx) => seedDemoCasework(tx, partnershipId));
       if (!config.databaseUrl) writeSignInNote(config.dataDir, config.baseUrl, demo);
     }
     return { database, migrations: applied, demo };

@@ -7,6 +7,15 @@ import type { DB } from '../platform/db/schema.ts';
 import { audit } from '../platform/audit/audit.ts';
 import { hashPassword } from '../modules/accounts/passwords.ts';
 import { seedPartnershipDefaults } from './defaults.ts';
+import { seededRandom } from './random.ts';
+
+export { seededRandom };
+
+export function generatePassword() {
+  // Four short random words would be friendlier, but random base64url is unguessable and passes policy.
+  return crypto.randomBytes(12).toString('base64url');
+}
+
 import { AREAS, FIRST_NAMES, LAST_NAMES, ORGANISATIONS, PARTNERSHIP, USERS } from './partnership.ts';
 
 export interface DemoSeedResult {
@@ -17,22 +26,6 @@ export interface DemoSeedResult {
   users: { email: string; name: string; roles: string[]; organisation: string }[];
 }
 
-/** A deterministic generator, so the demo looks the same on every machine. */
-export function seededRandom(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function generatePassword() {
-  // Four short random words would be friendlier, but random base64url is unguessable and passes policy.
-  return crypto.randomBytes(12).toString('base64url');
-}
 
 /** Nine columns a row: 5,000 rows bind 45,000 parameters, well inside PostgreSQL's 65,535. */
 export const PEOPLE_PER_INSERT = 5000;
