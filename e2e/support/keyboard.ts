@@ -77,3 +77,28 @@ export async function chooseOption(
   );
   expect(selected, `${what} shows "${label}"`).toBe(label);
 }
+
+/** Tabs to a checkbox and sets it with Space (ticks it, or unticks it with `checked` false). */
+export async function tick(
+  page: Page,
+  checkbox: Locator,
+  what = 'the checkbox',
+  checked = true,
+): Promise<void> {
+  await tabTo(page, checkbox, what);
+  if ((await checkbox.isChecked()) !== checked) await page.keyboard.press('Space');
+  if (checked) await expect(checkbox, `${what} is ticked`).toBeChecked();
+  else await expect(checkbox, `${what} is not ticked`).not.toBeChecked();
+}
+
+/** Types a date into a GOV.UK date input (its Day, Month and Year fields), moving between them with Tab. */
+export async function typeDate(
+  page: Page,
+  group: Locator,
+  date: { day: number | string; month: number | string; year: number | string },
+  what = 'the date',
+): Promise<void> {
+  await typeInto(page, group.getByLabel('Day'), String(date.day), `the day of ${what}`);
+  await typeInto(page, group.getByLabel('Month'), String(date.month), `the month of ${what}`);
+  await typeInto(page, group.getByLabel('Year'), String(date.year), `the year of ${what}`);
+}

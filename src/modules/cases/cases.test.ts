@@ -124,6 +124,20 @@ test('opening a case from an incident pre-selects it, finds more by reference an
   assert.equal(hidden.statusCode, 400);
   assert.match(hidden.body, /There is no incident you can see with that reference/);
 
+  // Enter in a field submits without "Add incident" (the form's hidden default button): a reference
+  // typed but not yet added is added rather than left out of the case.
+  assert.match(
+    form.body,
+    /<button type="submit" class="govuk-visually-hidden" tabindex="-1" aria-hidden="true">Open case<\/button>/,
+  );
+  const typed = await officer.post('/cases', {
+    incident_ids: inc1.id,
+    incident_reference: inc2.reference,
+    title: 'Enter pressed in the reference field',
+  });
+  assert.equal(typed.statusCode, 200, 'the case is not opened yet');
+  assert.match(typed.body, new RegExp(`value="${inc2.id}" checked`));
+
   const res = await openCase(officer, { incident_ids: [inc1.id, inc2.id, policeIncident.id] });
   assert.equal(res.statusCode, 302);
   caseId = idFromLocation(res.headers.location);

@@ -121,7 +121,9 @@ export async function caseRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post('/cases', WRITERS, async (request, reply) => {
     const actor = request.actor!;
     let incidentIds = incidentIdsOf(request.body);
-    if (formValue(request.body, 'add_incident')) {
+    // A reference typed but not yet added is added first (Enter in that field, or "Open case" pressed
+    // before "Add incident"), so it is never silently left out of the case.
+    if (formValue(request.body, 'add_incident') || formValue(request.body, 'incident_reference').trim()) {
       // "Add incident": find the incident by reference and show the form again with it chosen.
       const values = echo(request.body);
       const reference = formValue(request.body, 'incident_reference').trim().slice(0, 40);
