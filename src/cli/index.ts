@@ -7,6 +7,7 @@ import { CliFailure, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, reason } from './context
 import { registerMigrate } from './migrate.ts';
 import { registerAudit } from './audit.ts';
 import { registerDemoData } from './demo-data.ts';
+import { registerImportGazetteer } from './import-gazetteer.ts';
 
 // Read, not imported, so that the build (rooted at src/) need not reach outside src/.
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -39,6 +40,7 @@ Exit codes: 0 done, 1 failed, 2 the command line was wrong, 78 a configuration v
   registerMigrate(program);
   registerAudit(program);
   registerDemoData(program);
+  registerImportGazetteer(program);
   return program;
 }
 

@@ -8,6 +8,7 @@ import { audit } from '../platform/audit/audit.ts';
 import { hashPassword } from '../modules/accounts/passwords.ts';
 import { seedPartnershipDefaults } from './defaults.ts';
 import { seededRandom } from './random.ts';
+import { loadDemoBoundaries, loadDemoGazetteer } from '../modules/addresses/demo.ts';
 
 export { seededRandom };
 
@@ -61,6 +62,9 @@ export async function seedDemo(db: Kysely<DB>, opts: { password?: string; people
         ])
         .execute();
     }
+    // Boundaries first, so that each demo address is placed in its district.
+    await loadDemoBoundaries(tx, partnership.id);
+    await loadDemoGazetteer(tx, partnership.id);
     const orgIds = new Map<string, string>();
     const teamIds = new Map<string, string>();
     for (const o of ORGANISATIONS) {

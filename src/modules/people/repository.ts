@@ -1,28 +1,54 @@
 // Typed queries on people. Every function runs inside withUser, so row-level security has already
 // narrowed what they can see or change.
+import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/with-user.ts';
+import { nameCandidates } from './name-search.ts';
 import type { NewPerson } from '../../platform/db/schema.ts';
 
 export const PAGE_SIZE = 50;
 
-export function listPeople(tx: Tx, opts: { q: string | null; page: number }) {
-  let query = tx
-    .selectFrom('people as p')
-    .innerJoin('organisations as o', 'o.id', 'p.owner_organisation_id')
-    .select(['p.id', 'p.first_name', 'p.last_name', 'p.date_of_birth', 'p.gender', 'o.name as owner_name', 'p.owner_organisation_id']);
+/**
+ * A page of the people the viewer may see. With a name, the closest matches first (see
+ * name-search.ts); without, everyone in name order, read from the owner's index and the shares
+ * separately so that neither needs a scan of the whole table.
+ */
+export async function listPeople(tx: Tx, opts: { q: string | null; page: number; partnershipId: string; organisationId: string }) {
+  const offset = (opts.page - 1) * PAGE_SIZE;
   if (opts.q) {
-    const words = opts.q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5);
-    for (const w of words) {
-      query = query.where((eb) => eb(eb.fn('lower', [eb.fn('concat_ws', [eb.val(' '), 'p.first_name', 'p.middle_names', 'p.last_name'])]), 'like', `%${w.replace(/[\\%_]/g, '\\$&')}%`));
-    }
+    const r = await sql<ListedPerson>`
+      SELECT p.id, p.first_name, p.last_name, p.date_of_birth, p.gender, o.name AS owner_name, p.owner_organisation_id
+      FROM ${nameCandidates(opts.partnershipId, opts.q)} c
+      JOIN people p ON p.id = c.person_id JOIN organisations o ON o.id = p.owner_organisation_id
+      GROUP BY p.id, o.name
+      ORDER BY max(c.score) DESC, p.last_name, p.first_name, p.id
+      LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`.execute(tx);
+    return r.rows;
   }
-  return query
-    .orderBy('p.last_name')
-    .orderBy('p.first_name')
-    .orderBy('p.id')
-    .limit(PAGE_SIZE + 1)
-    .offset((opts.page - 1) * PAGE_SIZE)
-    .execute();
+  const r = await sql<ListedPerson>`
+    SELECT page.*, o.name AS owner_name
+    FROM (
+      (SELECT id, first_name, last_name, date_of_birth, gender, owner_organisation_id FROM people
+        WHERE owner_organisation_id = ${opts.organisationId}
+        ORDER BY last_name, first_name, id LIMIT ${offset + PAGE_SIZE + 1})
+      UNION ALL
+      (SELECT id, first_name, last_name, date_of_birth, gender, owner_organisation_id FROM people
+        WHERE owner_organisation_id <> ${opts.organisationId} AND id = ANY (ARRAY(SELECT app_shared_ids('person', 'view')))
+        ORDER BY last_name, first_name, id LIMIT ${offset + PAGE_SIZE + 1})
+    ) page
+    JOIN organisations o ON o.id = page.owner_organisation_id
+    ORDER BY page.last_name, page.first_name, page.id
+    LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`.execute(tx);
+  return r.rows;
+}
+
+export interface ListedPerson {
+  id: string;
+  first_name: string;
+  last_name: string;
+  date_of_birth: string | null;
+  gender: string | null;
+  owner_name: string;
+  owner_organisation_id: string;
 }
 
 export function findPerson(tx: Tx, id: string) {
@@ -41,6 +67,7 @@ export function insertPerson(tx: Tx, person: NewPerson) {
   return tx.insertInto('people').values(person).returning('id').executeTakeFirstOrThrow();
 }
 
+/** The basic fields every caller gives; the detailed ones (the person form) are optional for others' quick records. */
 export interface PersonFields {
   first_name: string;
   middle_names: string | null;
@@ -50,6 +77,20 @@ export interface PersonFields {
   phone: string | null;
   email: string | null;
   notes: string | null;
+  estimated_age?: number | null;
+  estimated_age_on?: string | null;
+  contact_preference?: string | null;
+  contact_safe_times?: string | null;
+  do_not_leave_messages?: boolean;
+  communication_needs?: string | null;
+  preferred_language?: string | null;
+  interpreter_needed?: boolean;
+  vulnerabilities?: string[];
+  vulnerability_notes?: string | null;
+  warning_markers?: string[];
+  pnc_id?: string | null;
+  nhs_number?: string | null;
+  ni_number?: string | null;
 }
 
 /** Optimistic concurrency: the update applies only if nobody changed the record since `version`. */

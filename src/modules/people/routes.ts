@@ -7,9 +7,15 @@ import { notFound, forbidden } from '../../platform/http/errors.ts';
 import { choice, dateInput, isUuid, requiredText, uuid } from '../../platform/http/fields.ts';
 import { addError, formValue, zodToFormErrors } from '../../platform/http/forms.ts';
 import { GENDERS, parsePersonForm, valuesFromPerson } from './fields.ts';
+import { CONTACT_METHODS, VULNERABILITIES, WARNING_MARKERS } from './labels.ts';
 import * as service from './service.ts';
+import { personDetailRoutes } from './details-routes.ts';
+import { personView } from './person-view.ts';
 
-const WRITERS = ['case_officer', 'coordinator', 'manager', 'partner_user', 'partnership_admin'] as const;
+export const WRITERS = ['case_officer', 'coordinator', 'manager', 'partner_user', 'partnership_admin'] as const;
+
+/** What the add and edit forms need besides the values: the lists to choose from. */
+const FORM_LISTS = { genders: GENDERS, contactMethods: CONTACT_METHODS, vulnerabilityList: VULNERABILITIES, warningList: WARNING_MARKERS };
 
 const shareForm = z.object({
   target_kind: choice(['organisation', 'team', 'user'] as const, 'Select who to share with'),
@@ -37,12 +43,12 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
   });
 
   app.get('/people/new', writers, async (_request, reply) =>
-    reply.render('people/views/form.njk', { pageTitle: 'Add a person', values: {}, genders: GENDERS, action: '/people' }),
+    reply.render('people/views/form.njk', { pageTitle: 'Add a person', values: {}, lists: {}, ...FORM_LISTS, action: '/people', backLink: '/people' }),
   );
 
   app.post('/people', writers, async (request, reply) => {
-    const { fields, errors, values } = parsePersonForm(request.body);
-    if (!fields) return reply.code(400).render('people/views/form.njk', { pageTitle: 'Add a person', values, errors, genders: GENDERS, action: '/people' });
+    const { fields, errors, values, lists } = parsePersonForm(request.body);
+    if (!fields) return reply.code(400).render('people/views/form.njk', { pageTitle: 'Add a person', values, lists, errors, ...FORM_LISTS, action: '/people', backLink: '/people' });
     const id = await service.createPerson(db, request.actor!, fields);
     setFlash(reply, `${fields.first_name} ${fields.last_name} has been added`);
     return reply.redirect(`/people/${id}`);
@@ -51,7 +57,7 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get('/people/:id', async (request, reply) => {
     const found = await service.viewPerson(db, request.actor!, idParam(request.params));
     if (!found) throw notFound('person');
-    return reply.render('people/views/show.njk', { pageTitle: `${found.person.first_name} ${found.person.last_name}`, ...found, backLink: '/people' });
+    return reply.render('people/views/show.njk', { pageTitle: `${found.person.first_name} ${found.person.last_name}`, ...found, ...personView(found), backLink: '/people' });
   });
 
   app.get('/people/:id/edit', writers, async (request, reply) => {
@@ -61,9 +67,9 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!found.canEdit) throw forbidden('You can view this person but not change them. Ask the organisation that holds the record for edit access.');
     return reply.render('people/views/form.njk', {
       pageTitle: 'Change person details',
-      values: valuesFromPerson(found.person),
+      ...valuesFromPerson(found.person),
       version: found.person.version,
-      genders: GENDERS,
+      ...FORM_LISTS,
       action: `/people/${id}/edit`,
       backLink: `/people/${id}`,
     });
@@ -72,8 +78,8 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post('/people/:id/edit', writers, async (request, reply) => {
     const id = idParam(request.params);
     const version = Number.parseInt(formValue(request.body, 'version'), 10);
-    const { fields, errors, values } = parsePersonForm(request.body);
-    const formCtx = { pageTitle: 'Change person details', values, version, genders: GENDERS, action: `/people/${id}/edit`, backLink: `/people/${id}` };
+    const { fields, errors, values, lists } = parsePersonForm(request.body);
+    const formCtx = { pageTitle: 'Change person details', values, lists, version, ...FORM_LISTS, action: `/people/${id}/edit`, backLink: `/people/${id}` };
     if (!Number.isInteger(version)) throw notFound('person');
     if (!fields) return reply.code(400).render('people/views/form.njk', { ...formCtx, errors });
     const result = await service.updatePerson(db, request.actor!, id, version, fields);
@@ -85,7 +91,6 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
         pageTitle: 'Someone else changed this person',
         current: result.current,
         yours: fields,
-        values: { ...values },
         version: result.current.version,
       });
     }
@@ -140,4 +145,6 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
     setFlash(reply, 'Sharing has been stopped');
     return reply.redirect(`/people/${id}`);
   });
+
+  await personDetailRoutes(app, deps);
 }

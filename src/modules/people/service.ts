@@ -7,12 +7,14 @@ import { auditBy } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/http/context.ts';
 import { accessTo, createShare, listShares, revokeShare, shareTargets, type NewShare } from '../../platform/access/shares.ts';
 import * as repo from './repository.ts';
+import * as details from './details-repository.ts';
+import * as related from './related-repository.ts';
 
 export const RECORD_TYPE = 'person';
 
 export async function listPeople(db: Kysely<DB>, actor: Actor, q: string | null, page: number) {
   return withUser(db, actor.userId, async (tx) => {
-    const rows = await repo.listPeople(tx, { q, page });
+    const rows = await repo.listPeople(tx, { q, page, partnershipId: actor.partnershipId, organisationId: actor.organisationId });
     await auditBy(tx, actor, 'list', RECORD_TYPE, null, { page, searched: !!q, shown: Math.min(rows.length, repo.PAGE_SIZE) });
     return { people: rows.slice(0, repo.PAGE_SIZE), hasMore: rows.length > repo.PAGE_SIZE };
   });
@@ -24,8 +26,21 @@ export async function viewPerson(db: Kysely<DB>, actor: Actor, id: string) {
     if (!person) return null;
     const access = await accessTo(tx, RECORD_TYPE, id, person.owner_organisation_id, actor.organisationId);
     const shares = access.share ? await listShares(tx, RECORD_TYPE, id) : [];
-    await auditBy(tx, actor, 'view', RECORD_TYPE, id);
-    return { person, access, shares };
+    const aliases = await details.aliases(tx, id);
+    const addresses = await details.addresses(tx, id);
+    const links = await details.links(tx, id);
+    const incidents = await related.incidents(tx, id);
+    const cases = await related.cases(tx, id);
+    const interventions = await related.interventions(tx, id);
+    const risk = await related.riskHistory(tx, id);
+    // Summaries of related records shown with the person: counted here, audited in full when opened.
+    await auditBy(tx, actor, 'view', RECORD_TYPE, id, {
+      incidents: incidents.length,
+      cases: cases.length,
+      interventions: interventions.length,
+      risk_assessments: risk.length,
+    });
+    return { person, access, shares, aliases, addresses, links, incidents, cases, interventions, risk };
   });
 }
 
@@ -56,6 +71,8 @@ export async function createPerson(db: Kysely<DB>, actor: Actor, fields: repo.Pe
 
 export type UpdateResult = { kind: 'ok' } | { kind: 'not_found' } | { kind: 'conflict'; current: NonNullable<Awaited<ReturnType<typeof repo.findPerson>>> };
 
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
 export async function updatePerson(db: Kysely<DB>, actor: Actor, id: string, version: number, fields: repo.PersonFields): Promise<UpdateResult> {
   return withUser(db, actor.userId, async (tx) => {
     const before = await repo.findPerson(tx, id);
@@ -66,7 +83,7 @@ export async function updatePerson(db: Kysely<DB>, actor: Actor, id: string, ver
       if (before.version !== version) return { kind: 'conflict', current: before };
       return { kind: 'not_found' };
     }
-    const changed = (Object.keys(fields) as (keyof repo.PersonFields)[]).filter((k) => (before[k] ?? null) !== (fields[k] ?? null));
+    const changed = (Object.keys(fields) as (keyof repo.PersonFields)[]).filter((k) => !same(before[k], fields[k]));
     await auditBy(tx, actor, 'update', RECORD_TYPE, id, { fields: changed, version: version + 1 });
     return { kind: 'ok' };
   });
