@@ -5,11 +5,12 @@ import type { DB } from '../../platform/db/schema.ts';
 import { withUser, type Tx } from '../../platform/db/with-user.ts';
 import { auditBy } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/http/context.ts';
-import { accessTo, createShare, listShares, revokeShare, shareTargets, type NewShare } from '../../platform/access/shares.ts';
+import { accessTo, listShares } from '../../platform/access/shares.ts';
 import { parsePostcode } from '../../platform/geo/postcode.ts';
 import * as addresses from '../addresses/service.ts';
 import type { BusinessInput } from './fields.ts';
 import * as repo from './repository.ts';
+import { ownerSharing } from '../../platform/access/owner-sharing.ts';
 
 export const RECORD_TYPE = 'business';
 export const MAX_MATCHES = 50;
@@ -131,23 +132,12 @@ export async function updateBusiness(db: Kysely<DB>, actor: Actor, id: string, v
   });
 }
 
+const sharing = ownerSharing(RECORD_TYPE, repo.findBusiness);
+
 export async function sharingOptions(db: Kysely<DB>, actor: Actor, id: string) {
-  return withUser(db, actor.userId, async (tx) => {
-    const business = await repo.findBusiness(tx, id);
-    if (!business || business.owner_organisation_id !== actor.organisationId) return null;
-    return { business, targets: await shareTargets(tx, actor.partnershipId) };
-  });
+  const options = await sharing.options(db, actor, id);
+  return options && { business: options.record, targets: options.targets };
 }
 
-export async function shareBusiness(db: Kysely<DB>, actor: Actor, share: Omit<NewShare, 'recordType'>) {
-  return withUser(db, actor.userId, async (tx) => {
-    const business = await repo.findBusiness(tx, share.recordId);
-    if (!business || business.owner_organisation_id !== actor.organisationId) return false;
-    await createShare(tx, actor, { ...share, recordType: RECORD_TYPE });
-    return true;
-  });
-}
-
-export async function unshareBusiness(db: Kysely<DB>, actor: Actor, id: string, shareId: string) {
-  return withUser(db, actor.userId, (tx) => revokeShare(tx, actor, RECORD_TYPE, id, shareId));
-}
+export const shareBusiness = sharing.share;
+export const unshareBusiness = sharing.unshare;

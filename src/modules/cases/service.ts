@@ -7,20 +7,14 @@ import type { DB, RiskBand } from '../../platform/db/schema.ts';
 import { withUser, type Tx } from '../../platform/db/with-user.ts';
 import { auditBy } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/http/context.ts';
-import {
-  accessTo,
-  createShare,
-  listShares,
-  revokeShare,
-  shareTargets,
-  type NewShare,
-} from '../../platform/access/shares.ts';
+import { accessTo, listShares } from '../../platform/access/shares.ts';
 import { activeCaseTypes, allCaseTypes } from './case-types.ts';
 import { defaultReviewDate, latestAssessment, refreshCasePriority } from './priority.ts';
 import { caseTasks, caseTimeline } from './timeline-repository.ts';
 import type { StatusFields } from './fields.ts';
 import type { NoteKind } from './labels.ts';
 import * as repo from './repository.ts';
+import { ownerSharing } from '../../platform/access/owner-sharing.ts';
 
 export { refreshCasePriority } from './priority.ts';
 
@@ -368,23 +362,12 @@ export function removeLink(db: Kysely<DB>, actor: Actor, id: string, otherId: st
 
 // --- sharing --------------------------------------------------------------------------------------
 
+const sharing = ownerSharing(RECORD_TYPE, repo.findCase);
+
 export async function sharingOptions(db: Kysely<DB>, actor: Actor, id: string) {
-  return withUser(db, actor.userId, async (tx) => {
-    const found = await repo.findCase(tx, id);
-    if (!found || found.owner_organisation_id !== actor.organisationId) return null;
-    return { case: found, targets: await shareTargets(tx, actor.partnershipId) };
-  });
+  const options = await sharing.options(db, actor, id);
+  return options && { case: options.record, targets: options.targets };
 }
 
-export async function shareCase(db: Kysely<DB>, actor: Actor, share: Omit<NewShare, 'recordType'>) {
-  return withUser(db, actor.userId, async (tx) => {
-    const found = await repo.findCase(tx, share.recordId);
-    if (!found || found.owner_organisation_id !== actor.organisationId) return false;
-    await createShare(tx, actor, { ...share, recordType: RECORD_TYPE });
-    return true;
-  });
-}
-
-export async function unshareCase(db: Kysely<DB>, actor: Actor, id: string, shareId: string) {
-  return withUser(db, actor.userId, (tx) => revokeShare(tx, actor, RECORD_TYPE, id, shareId));
-}
+export const shareCase = sharing.share;
+export const unshareCase = sharing.unshare;

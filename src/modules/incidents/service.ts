@@ -6,7 +6,7 @@ import type { DB, IncidentRole } from '../../platform/db/schema.ts';
 import { withUser, type Tx } from '../../platform/db/with-user.ts';
 import { auditBy } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/http/context.ts';
-import { accessTo, createShare, listShares, revokeShare, shareTargets, type NewShare } from '../../platform/access/shares.ts';
+import { accessTo, listShares } from '../../platform/access/shares.ts';
 import * as people from '../people/service.ts';
 import * as vehicles from '../vehicles/service.ts';
 import type { IncidentCore, LocationInput } from './fields.ts';
@@ -15,6 +15,7 @@ import type { BusinessRole } from './labels.ts';
 import { findAddresses, addressByUprn, resolveLocation, type AddressMatch, type LocationColumns } from './places.ts';
 import { requiredFields } from './required-fields.ts';
 import * as repo from './repository.ts';
+import { ownerSharing } from '../../platform/access/owner-sharing.ts';
 
 export const RECORD_TYPE = 'incident';
 export type { IncidentFilters } from './repository.ts';
@@ -384,23 +385,12 @@ export async function linkPageData(db: Kysely<DB>, actor: Actor, id: string, opt
 
 // Sharing -----------------------------------------------------------------------------------------
 
+const sharing = ownerSharing(RECORD_TYPE, repo.findIncident);
+
 export async function sharingOptions(db: Kysely<DB>, actor: Actor, id: string) {
-  return withUser(db, actor.userId, async (tx) => {
-    const incident = await repo.findIncident(tx, id);
-    if (!incident || incident.owner_organisation_id !== actor.organisationId) return null;
-    return { incident, targets: await shareTargets(tx, actor.partnershipId) };
-  });
+  const options = await sharing.options(db, actor, id);
+  return options && { incident: options.record, targets: options.targets };
 }
 
-export async function shareIncident(db: Kysely<DB>, actor: Actor, share: Omit<NewShare, 'recordType'>) {
-  return withUser(db, actor.userId, async (tx) => {
-    const incident = await repo.findIncident(tx, share.recordId);
-    if (!incident || incident.owner_organisation_id !== actor.organisationId) return false;
-    await createShare(tx, actor, { ...share, recordType: RECORD_TYPE });
-    return true;
-  });
-}
-
-export async function unshareIncident(db: Kysely<DB>, actor: Actor, id: string, shareId: string) {
-  return withUser(db, actor.userId, (tx) => revokeShare(tx, actor, RECORD_TYPE, id, shareId));
-}
+export const shareIncident = sharing.share;
+export const unshareIncident = sharing.unshare;

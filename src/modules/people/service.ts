@@ -5,10 +5,11 @@ import type { DB } from '../../platform/db/schema.ts';
 import { withUser } from '../../platform/db/with-user.ts';
 import { auditBy } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/http/context.ts';
-import { accessTo, createShare, listShares, revokeShare, shareTargets, type NewShare } from '../../platform/access/shares.ts';
+import { accessTo, listShares } from '../../platform/access/shares.ts';
 import * as repo from './repository.ts';
 import * as details from './details-repository.ts';
 import * as related from './related-repository.ts';
+import { ownerSharing } from '../../platform/access/owner-sharing.ts';
 
 export const RECORD_TYPE = 'person';
 
@@ -89,23 +90,12 @@ export async function updatePerson(db: Kysely<DB>, actor: Actor, id: string, ver
   });
 }
 
+const sharing = ownerSharing(RECORD_TYPE, repo.findPerson);
+
 export async function sharingOptions(db: Kysely<DB>, actor: Actor, id: string) {
-  return withUser(db, actor.userId, async (tx) => {
-    const person = await repo.findPerson(tx, id);
-    if (!person || person.owner_organisation_id !== actor.organisationId) return null;
-    return { person, targets: await shareTargets(tx, actor.partnershipId) };
-  });
+  const options = await sharing.options(db, actor, id);
+  return options && { person: options.record, targets: options.targets };
 }
 
-export async function sharePerson(db: Kysely<DB>, actor: Actor, share: Omit<NewShare, 'recordType'>) {
-  return withUser(db, actor.userId, async (tx) => {
-    const person = await repo.findPerson(tx, share.recordId);
-    if (!person || person.owner_organisation_id !== actor.organisationId) return false;
-    await createShare(tx, actor, { ...share, recordType: RECORD_TYPE });
-    return true;
-  });
-}
-
-export async function unsharePerson(db: Kysely<DB>, actor: Actor, id: string, shareId: string) {
-  return withUser(db, actor.userId, (tx) => revokeShare(tx, actor, RECORD_TYPE, id, shareId));
-}
+export const sharePerson = sharing.share;
+export const unsharePerson = sharing.unshare;

@@ -5,9 +5,10 @@ import type { DB } from '../../platform/db/schema.ts';
 import { withUser, type Tx } from '../../platform/db/with-user.ts';
 import { auditBy } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/http/context.ts';
-import { accessTo, createShare, listShares, revokeShare, shareTargets, type NewShare } from '../../platform/access/shares.ts';
+import { accessTo, listShares } from '../../platform/access/shares.ts';
 import * as repo from './repository.ts';
 import { displayVrm, vrmKey } from './vrm.ts';
+import { ownerSharing } from '../../platform/access/owner-sharing.ts';
 
 export const RECORD_TYPE = 'vehicle';
 export { vrmKey, displayVrm, isVrmKey } from './vrm.ts';
@@ -132,23 +133,12 @@ export async function updateVehicle(db: Kysely<DB>, actor: Actor, id: string, ve
   });
 }
 
+const sharing = ownerSharing(RECORD_TYPE, repo.findVehicle);
+
 export async function sharingOptions(db: Kysely<DB>, actor: Actor, id: string) {
-  return withUser(db, actor.userId, async (tx) => {
-    const vehicle = await repo.findVehicle(tx, id);
-    if (!vehicle || vehicle.owner_organisation_id !== actor.organisationId) return null;
-    return { vehicle, targets: await shareTargets(tx, actor.partnershipId) };
-  });
+  const options = await sharing.options(db, actor, id);
+  return options && { vehicle: options.record, targets: options.targets };
 }
 
-export async function shareVehicle(db: Kysely<DB>, actor: Actor, share: Omit<NewShare, 'recordType'>) {
-  return withUser(db, actor.userId, async (tx) => {
-    const vehicle = await repo.findVehicle(tx, share.recordId);
-    if (!vehicle || vehicle.owner_organisation_id !== actor.organisationId) return false;
-    await createShare(tx, actor, { ...share, recordType: RECORD_TYPE });
-    return true;
-  });
-}
-
-export async function unshareVehicle(db: Kysely<DB>, actor: Actor, id: string, shareId: string) {
-  return withUser(db, actor.userId, (tx) => revokeShare(tx, actor, RECORD_TYPE, id, shareId));
-}
+export const shareVehicle = sharing.share;
+export const unshareVehicle = sharing.unshare;
