@@ -68,7 +68,7 @@ test('every page an anonymous visitor can reach', async ({ page }) => {
 test('every page a signed-in case officer can reach', async ({ page }) => {
   await signIn(page, USERS.officer);
   await expectPage(page, '/', `Welcome, ${USERS.officer.name}`, 'home page');
-  await expect(page.getByTestId('people-count')).toHaveText(/^\d+$/);
+  await expect(page.getByTestId('tasks-count')).toHaveText(/^\d+$/);
   await expectPage(page, '/people', 'People', 'people list');
   const owned = page.getByTestId('people-table').locator('tbody tr', { hasText: USERS.officer.organisation });
   const personLink = owned.first().getByRole('link').first();

@@ -83,13 +83,15 @@ export function peopleAtPostcode(tx: Tx, partnershipId: string, postcodeKey: str
 }
 
 export function vehicles(tx: Tx, partnershipId: string, key: string) {
-  const partial = key.length >= 3 ? sql`OR v.id IN (SELECT vehicle_id FROM search_vehicle_ids(${partnershipId}::uuid, ${key}::text))` : sql``;
+  // One id set from two indexed lookups (the exact key by btree, partial keys through the trigram
+  // function): an OR of the two would defeat both indexes and read every vehicle under RLS.
+  const partial = key.length >= 3 ? sql`UNION SELECT vehicle_id FROM search_vehicle_ids(${partnershipId}::uuid, ${key}::text)` : sql``;
   return tx
     .selectFrom('vehicles as v')
     .innerJoin('organisations as o', 'o.id', 'v.owner_organisation_id')
     .select(['v.id', 'v.vrm', 'v.make', 'v.model', 'v.colour', 'o.name as owner_name'])
     .where('v.partnership_id', '=', partnershipId)
-    .where(sql<boolean>`(v.vrm_key = ${key} ${partial})`)
+    .where(sql<boolean>`v.id IN (SELECT x.id FROM vehicles x WHERE x.partnership_id = ${partnershipId} AND x.vrm_key = ${key} ${partial})`)
     .orderBy(sql`v.vrm_key = ${key}`, 'desc')
     .orderBy('v.vrm_key')
     .limit(SHOWN)
