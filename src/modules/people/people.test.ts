@@ -121,3 +121,17 @@ test('bad input shows GOV.UK error messages and saves nothing', async () => {
   assert.match(res.body, /Date of birth must be a real date/);
   assert.match(res.body, /value="Smith"/);
 });
+
+test("the partnership's minimum standards make optional person fields mandatory", async () => {
+  const me = await userId(ctx, 'officer@endeavour.demo');
+  const org = await ctx.database.db.selectFrom('organisations').select('partnership_id').where('id', '=', me.organisation_id).executeTakeFirstOrThrow();
+  await ctx.database.db.insertInto('required_fields').values({ partnership_id: org.partnership_id, form: 'person', field: 'phone' }).execute();
+  await officer.get('/people/new');
+  const missing = await officer.post('/people', { first_name: 'Minnie', last_name: 'Standards' });
+  assert.equal(missing.statusCode, 400);
+  assert.match(missing.body, /Enter a phone number/);
+  assert.match(missing.body, /value="Minnie"/);
+  const ok = await officer.post('/people', { first_name: 'Minnie', last_name: 'Standards', phone: '07700 900123' });
+  assert.equal(ok.statusCode, 302);
+  await ctx.database.db.deleteFrom('required_fields').execute();
+});

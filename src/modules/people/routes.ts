@@ -49,6 +49,8 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
   app.post('/people', writers, async (request, reply) => {
     const { fields, errors, values, lists } = parsePersonForm(request.body);
     if (!fields) return reply.code(400).render('people/views/form.njk', { pageTitle: 'Add a person', values, lists, errors, ...FORM_LISTS, action: '/people', backLink: '/people' });
+    const missing = await service.missingRequiredFields(db, request.actor!, fields);
+    if (missing.list.length) return reply.code(400).render('people/views/form.njk', { pageTitle: 'Add a person', values, lists, errors: missing, ...FORM_LISTS, action: '/people', backLink: '/people' });
     const id = await service.createPerson(db, request.actor!, fields);
     setFlash(reply, `${fields.first_name} ${fields.last_name} has been added`);
     return reply.redirect(`/people/${id}`);
@@ -82,6 +84,8 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
     const formCtx = { pageTitle: 'Change person details', values, lists, version, ...FORM_LISTS, action: `/people/${id}/edit`, backLink: `/people/${id}` };
     if (!Number.isInteger(version)) throw notFound('person');
     if (!fields) return reply.code(400).render('people/views/form.njk', { ...formCtx, errors });
+    const missing = await service.missingRequiredFields(db, request.actor!, fields);
+    if (missing.list.length) return reply.code(400).render('people/views/form.njk', { ...formCtx, errors: missing });
     const result = await service.updatePerson(db, request.actor!, id, version, fields);
     if (result.kind === 'not_found') throw notFound('person');
     if (result.kind === 'conflict') {

@@ -10,6 +10,8 @@ import * as repo from './repository.ts';
 import * as details from './details-repository.ts';
 import * as related from './related-repository.ts';
 import { ownerSharing } from '../../platform/access/owner-sharing.ts';
+import { requiredFields, requiredMessage } from '../incidents/required-fields.ts';
+import { addError, emptyErrors, type FormErrors } from '../../platform/http/forms.ts';
 
 export const RECORD_TYPE = 'person';
 
@@ -99,3 +101,14 @@ export async function sharingOptions(db: Kysely<DB>, actor: Actor, id: string) {
 
 export const sharePerson = sharing.share;
 export const unsharePerson = sharing.unshare;
+
+/** The partnership's minimum standards for the person form: an error for each mandatory field left empty. */
+export async function missingRequiredFields(db: Kysely<DB>, actor: Actor, fields: repo.PersonFields): Promise<FormErrors> {
+  const required = await withUser(db, actor.userId, (tx) => requiredFields(tx, actor.partnershipId, 'person'));
+  const errors = emptyErrors();
+  for (const field of required) {
+    const value = (fields as unknown as Record<string, unknown>)[field];
+    if (value === null || value === undefined || value === '') addError(errors, field, requiredMessage('person', field));
+  }
+  return errors;
+}
