@@ -15,6 +15,7 @@ import type { BusinessRole } from './labels.ts';
 import { findAddresses, addressByUprn, resolveLocation, type AddressMatch, type LocationColumns } from './places.ts';
 import { requiredFields } from './required-fields.ts';
 import * as repo from './repository.ts';
+import { afterIncidentChange } from './after-change.ts';
 import { ownerSharing } from '../../platform/access/owner-sharing.ts';
 
 export const RECORD_TYPE = 'incident';
@@ -176,6 +177,7 @@ export async function createIncident(
       people: links.map((l) => ({ person_id: l.personId, role: l.role })),
       vehicles: vehicleIds,
     });
+    await afterIncidentChange(tx, actor, row.id);
     return { kind: 'ok' as const, id: row.id, reference: row.reference };
   });
 }
@@ -265,6 +267,7 @@ export async function updateIncident(db: Kysely<DB>, actor: Actor, id: string, v
       return now ? { kind: 'conflict', current: now } : { kind: 'not_found' };
     }
     await auditBy(tx, actor, 'update', RECORD_TYPE, id, { fields: changedFields(before, fields), version: version + 1 });
+    await afterIncidentChange(tx, actor, id);
     return { kind: 'ok' };
   });
 }
@@ -294,6 +297,7 @@ async function changeLinks(db: Kysely<DB>, actor: Actor, id: string, fn: (tx: Tx
     const details = await fn(tx);
     if (!details) return 'unchanged';
     await auditBy(tx, actor, 'update', RECORD_TYPE, id, details);
+    await afterIncidentChange(tx, actor, id);
     return 'ok';
   });
 }
