@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -47,6 +48,7 @@ declare module 'fastify' {
 }
 
 const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../public');
+const LEAFLET_DIST = path.join(path.dirname(createRequire(import.meta.url).resolve('leaflet/package.json')), 'dist');
 
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, database } = deps;
@@ -94,6 +96,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false });
   await app.register(fastifyStatic, { root: [path.join(GOVUK_DIST, 'govuk/assets'), path.join(MOJ_ROOT, 'moj/assets')], prefix: '/assets/', decorateReply: false, maxAge: '1d' });
   await app.register(fastifyStatic, { root: PUBLIC_DIR + '/javascripts', prefix: '/javascripts/', decorateReply: false });
+  // Leaflet (the hotspot map) from its own package, under our origin as the CSP requires.
+  await app.register(fastifyStatic, { root: LEAFLET_DIST, prefix: '/assets/leaflet/', decorateReply: false, maxAge: '1d' });
   await app.register(fastifyStatic, { root: PUBLIC_DIR + '/stylesheets', prefix: '/stylesheets/', decorateReply: false });
   app.get('/stylesheets/govuk-frontend.min.css', { config: { public: true } }, (_req, reply) => sendFile(reply, path.join(GOVUK_DIST, 'govuk/govuk-frontend.min.css'), 'text/css'));
   app.get('/stylesheets/moj-frontend.min.css', { config: { public: true } }, (_req, reply) => sendFile(reply, path.join(MOJ_ROOT, 'moj/moj-frontend.min.css'), 'text/css'));

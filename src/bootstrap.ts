@@ -8,6 +8,8 @@ import { openDatabase, type Database } from './platform/db/connect.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { hasPartnership, seedDemo, type DemoSeedResult } from './demo/seed.ts';
 import { seedDemoCasework } from './demo/casework.ts';
+import { recountPartnership } from './modules/repeats/service.ts';
+import { recheckPartnership as recheckCaseReviews } from './modules/case-reviews/service.ts';
 
 export interface Prepared {
   database: Database;
@@ -32,6 +34,10 @@ export async function prepareDatabase(config: Config, opts: PrepareOptions = {})
       demo = await seedDemo(database.db, { password: config.demoPassword, people: opts.people });
       const partnershipId = demo.partnershipId;
       await database.db.transaction().execute((tx) => seedDemoCasework(tx, partnershipId));
+      // The casework is inserted directly, so its repeat victims and perpetrators are counted afterwards.
+      await recountPartnership(database.db, partnershipId);
+      // Likewise its victims who meet the Case Review threshold are alerted.
+      await recheckCaseReviews(database.db, partnershipId);
       if (!config.databaseUrl) writeSignInNote(config.dataDir, config.baseUrl, demo);
     }
     return { database, migrations: applied, demo };

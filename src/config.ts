@@ -64,6 +64,13 @@ const schema = z.object({
     }),
   MAIL_FROM: z.string().default('endeavour@localhost'),
   DEMO_PASSWORD: z.string().optional(),
+  MAP_TILE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || (/^https?:\/\/[^\s/]+\/\S*$/.test(v) && ['{z}', '{x}', '{y}'].every((p) => v.includes(p))), {
+      message: 'MAP_TILE_URL must be a tile server address with {z}, {x} and {y} in it, like https://tiles.example.org/{z}/{x}/{y}.png',
+    }),
+  MAP_TILE_ATTRIBUTION: z.string().optional(),
 });
 
 export type Config = {
@@ -84,6 +91,8 @@ export type Config = {
   logLevel: string;
   mail: { notifyApiKey?: string; notifyTemplateId?: string; smtpUrl?: string; from: string };
   demoPassword: string | undefined;
+  /** Background map tiles for the hotspot map; with none, the map shows boundaries and incidents alone. */
+  map: { tileUrl?: string; tileAttribution?: string };
 };
 
 export class ConfigError extends Error {
@@ -107,6 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (c.NODE_ENV === 'production' && !c.DATABASE_URL) {
     problems.push('DATABASE_URL must be set in production: the embedded database is for trying Endeavour out');
+  }
+  if (c.MAP_TILE_URL && !c.MAP_TILE_ATTRIBUTION) {
+    problems.push('MAP_TILE_ATTRIBUTION must be set when MAP_TILE_URL is (the credit the tile provider requires, like © OpenStreetMap contributors)');
   }
   if (problems.length) throw new ConfigError(problems);
   const port = c.PORT;
@@ -133,5 +145,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: c.MAIL_FROM,
     },
     demoPassword: c.DEMO_PASSWORD || undefined,
+    map: { tileUrl: c.MAP_TILE_URL || undefined, tileAttribution: c.MAP_TILE_ATTRIBUTION || undefined },
   };
 }

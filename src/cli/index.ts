@@ -8,6 +8,10 @@ import { registerMigrate } from './migrate.ts';
 import { registerAudit } from './audit.ts';
 import { registerDemoData } from './demo-data.ts';
 import { registerImportGazetteer } from './import-gazetteer.ts';
+import { registerImportPoliceUk } from './import-police-uk.ts';
+import { registerImportSeries } from './import-series.ts';
+import { registerIndicators } from './indicators.ts';
+import { registerDedupe } from './dedupe.ts';
 
 // Read, not imported, so that the build (rooted at src/) need not reach outside src/.
 const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -41,6 +45,10 @@ Exit codes: 0 done, 1 failed, 2 the command line was wrong, 78 a configuration v
   registerAudit(program);
   registerDemoData(program);
   registerImportGazetteer(program);
+  registerImportPoliceUk(program);
+  registerImportSeries(program);
+  registerIndicators(program);
+  registerDedupe(program);
   return program;
 }
 

@@ -92,9 +92,17 @@ export const AUDIT_ACTION_NAMES: Record<AuditAction, string> = {
   share: 'Shared a record',
   unshare: 'Stopped sharing a record',
   export: 'Exported',
+  match_lookup: 'Looked for existing records while entering one',
+  match_stub_shown: 'Was told another organisation holds a matching record',
+  access_request: 'Asked for access to a record',
+  access_request_withdrawn: 'Withdrew a request for access',
+  access_granted: 'Granted a request for access',
+  access_declined: 'Declined a request for access',
   admin_create: 'Administration: added',
   admin_update: 'Administration: changed',
   admin_view: 'Administration: viewed',
+  merge: 'Merged two records of a person',
+  unmerge: 'Undid a merge of two records',
 };
 export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION_NAMES) as AuditAction[];
 

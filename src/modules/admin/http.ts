@@ -21,12 +21,15 @@ const SECTIONS = [
   { href: '/admin/asb-types', text: 'ASB types' },
   { href: '/admin/case-types', text: 'Case types' },
   { href: '/admin/required-fields', text: 'Minimum standards' },
+  { href: '/admin/repeat-rules', text: 'Repeats and links' },
+  { href: '/admin/case-reviews', text: 'Case Review' },
   { href: '/admin/letter-templates', text: 'Letter templates' },
+  { href: '/admin/indicators', text: 'Indicators' },
   { href: '/admin/audit', text: 'Audit log' },
   { href: '/admin/outbox', text: 'Email outbox' },
 ];
 
-function subNavigation(path: string) {
+export function subNavigation(path: string) {
   return SECTIONS.map((s) => ({
     ...s,
     active: s.href === '/admin' ? path === '/admin' : path === s.href || path.startsWith(`${s.href}/`),

@@ -33,6 +33,8 @@ const RECORD_PAGES: Record<string, (id: string) => string> = {
   team: (id) => `/admin/teams/${id}`,
   outbox_message: (id) => `/admin/outbox/${id}`,
   partnership: () => '/admin/partnership',
+  repeat_rules: () => '/admin/repeat-rules',
+  incident_link: (id) => `/incidents/${id}`,
 };
 
 // Audit entries need the second, not just the minute, and always UK time.

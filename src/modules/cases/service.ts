@@ -15,6 +15,7 @@ import type { StatusFields } from './fields.ts';
 import type { NoteKind } from './labels.ts';
 import * as repo from './repository.ts';
 import { ownerSharing } from '../../platform/access/owner-sharing.ts';
+import * as repeats from '../repeats/service.ts';
 
 export { refreshCasePriority } from './priority.ts';
 
@@ -162,9 +163,11 @@ export async function viewCase(db: Kysely<DB>, actor: Actor, id: string, section
       tasks: section === 'tasks' ? await caseTasks(tx, id) : [],
       links: section === 'links' ? await repo.caseLinks(tx, id) : [],
       shares: section === 'sharing' ? await listShares(tx, RECORD_TYPE, id) : [],
+      repeatFlags: await repeats.flagsForCase(tx, id),
     };
+    const markers = section === 'overview' ? await repeats.markersFor(tx, data.people.map((p) => p.id)) : {};
     await auditBy(tx, actor, 'view', RECORD_TYPE, id, { section });
-    return { ...loaded, ...data, forbidden: false as const };
+    return { ...loaded, ...data, markers, forbidden: false as const };
   });
 }
 

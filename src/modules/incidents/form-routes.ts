@@ -30,6 +30,7 @@ import {
 import { defaultValues, echo, parseIncidentForm, sortErrors, valuesFromIncident, type FormContext, type Values } from './fields.ts';
 import { defaultHowReported, HOW_REPORTED_BY_HAND, LABELS, type HowReported } from './labels.ts';
 import * as service from './service.ts';
+import { CHOICE_FIELD as NEW_PERSON_CHOICE, checkNewPerson, type NewPersonStep } from '../matching/incident-step.ts';
 
 export const WRITERS = ['case_officer', 'coordinator', 'manager', 'partner_user', 'partnership_admin'] as const;
 
@@ -47,6 +48,8 @@ interface FormState {
   vehicles: VehicleEntry[];
   addressQuery: string | null;
   personQuery: string | null;
+  /** People the partnership may already hold who may be the "someone new" typed (matching on entry). */
+  newPersonMatches?: Extract<NewPersonStep, { kind: 'ask' }>['found'];
 }
 
 const text = (values: Values, key: string) => {
@@ -89,7 +92,9 @@ export async function incidentFormRoutes(app: FastifyInstance, deps: AppDeps) {
       addressMatches: data.addressMatches,
       addressSearched: !!state.addressQuery,
       personMatches: data.personMatches,
+      personMarkers: data.personMarkers,
       personSearched: !!state.personQuery,
+      newPersonMatches: state.newPersonMatches ?? null,
       peopleRows: data.peopleRows.map((r) => ({ ...r, encoded: encode(r.entry) })),
       vehicleRows: data.vehicleRows.map((r) => ({ ...r, encoded: encode(r.entry) })),
       labels: LABELS,
@@ -108,6 +113,18 @@ export async function incidentFormRoutes(app: FastifyInstance, deps: AppDeps) {
       edit,
     };
     return { ctx, personRequired: data.personRequired };
+  }
+
+  /** Adds the "someone new" person, unless the partnership may already hold them: then the form asks first. */
+  async function resolveNewPerson(actor: Actor, body: unknown, state: FormState, entry: Extract<PersonEntry, { kind: 'new' }>, saving: boolean) {
+    const step = await checkNewPerson(db, actor, body, entry);
+    if (step.kind === 'ask') {
+      state.newPersonMatches = step.found;
+      if (saving) addError(state.errors, NEW_PERSON_CHOICE, 'Check the people already recorded who may be this person: choose one, or say they are someone new');
+      return;
+    }
+    state.people = addPerson(state.people, step.kind === 'existing' ? { kind: 'existing', id: step.id, role: entry.role } : entry);
+    clearFields(state.values, [...NEW_PERSON_FIELDS, NEW_PERSON_CHOICE]);
   }
 
   /** The lookups ("Find address") every form shares; true when one was handled. */
@@ -188,10 +205,8 @@ export async function incidentFormRoutes(app: FastifyInstance, deps: AppDeps) {
     }
     if (action === 'add_new_person') {
       const r = readNewPerson(body, { dobRequired: personRequired.has('date_of_birth') });
-      if (r.entry) {
-        state.people = addPerson(state.people, r.entry);
-        clearFields(state.values, NEW_PERSON_FIELDS);
-      } else mergeErrors(state.errors, r.errors);
+      if (r.entry?.kind === 'new') await resolveNewPerson(actor, body, state, r.entry, false);
+      else mergeErrors(state.errors, r.errors);
       keepLookups();
       return rerender();
     }
@@ -208,10 +223,8 @@ export async function incidentFormRoutes(app: FastifyInstance, deps: AppDeps) {
     // Save. Whatever is typed in the "add" sections but not yet added is added now.
     if (newPersonStarted(body)) {
       const r = readNewPerson(body, { dobRequired: personRequired.has('date_of_birth') });
-      if (r.entry) {
-        state.people = addPerson(state.people, r.entry);
-        clearFields(state.values, NEW_PERSON_FIELDS);
-      } else mergeErrors(state.errors, r.errors);
+      if (r.entry?.kind === 'new') await resolveNewPerson(actor, body, state, r.entry, true);
+      else mergeErrors(state.errors, r.errors);
     }
     if (formValue(body, 'person_pick').trim()) {
       const pick = readPick(body);

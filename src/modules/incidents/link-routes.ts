@@ -44,6 +44,7 @@ export async function incidentLinkRoutes(app: FastifyInstance, deps: AppDeps) {
       pageTitle: 'Add a person to the incident',
       incident: data.incident,
       matches: data.personMatches,
+      personMarkers: data.personMarkers,
       searched: !!q,
       q,
       values,

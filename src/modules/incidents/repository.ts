@@ -206,7 +206,8 @@ export function searchPeople(tx: Tx, partnershipId: string, q: string, limit: nu
     .selectFrom('people as p')
     .innerJoin('organisations as o', 'o.id', 'p.owner_organisation_id')
     .select(['p.id', 'p.first_name', 'p.last_name', 'p.date_of_birth', 'o.name as owner_name'])
-    .where('p.partnership_id', '=', partnershipId);
+    .where('p.partnership_id', '=', partnershipId)
+    .where('p.merged_into_id', 'is', null);
   for (const w of q.toLowerCase().split(/\s+/).filter(Boolean).slice(0, 5)) {
     query = query.where((eb) => eb(eb.fn('lower', [eb.fn('concat_ws', [eb.val(' '), 'p.first_name', 'p.middle_names', 'p.last_name'])]), 'like', `%${w.replace(/[\\%_]/g, '\\$&')}%`));
   }

@@ -15,6 +15,7 @@ import { incidentFormRoutes, WRITERS } from './form-routes.ts';
 import { incidentLinkRoutes } from './link-routes.ts';
 import type { AsbCategory } from '../../platform/db/schema.ts';
 import * as service from './service.ts';
+import { incidentPanelFor as caseReviewPanelFor } from '../case-reviews/service.ts';
 
 const FILTER_KEYS = ['from-day', 'from-month', 'from-year', 'to-day', 'to-month', 'to-year', 'category', 'type', 'area', 'flag', 'status', 'holder'];
 
@@ -104,9 +105,11 @@ export async function incidentRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!found) throw notFound('incident');
     const i = found.incident;
     const canWrite = WRITERS.some((r) => request.actor!.roles.includes(r));
+    const caseReviewPanel = await caseReviewPanelFor(db, request.actor!, i.id);
     return reply.render('incidents/views/show.njk', {
       pageTitle: `Incident ${i.reference}`,
       ...found,
+      caseReviewPanel,
       wholeDay: isWholeDay(new Date(i.occurred_from), i.occurred_to ? new Date(i.occurred_to) : null),
       flags: FLAGS.filter((f) => i[f]),
       canChange: found.access.edit && canWrite,

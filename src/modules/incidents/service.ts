@@ -16,6 +16,8 @@ import { findAddresses, addressByUprn, resolveLocation, type AddressMatch, type 
 import { requiredFields } from './required-fields.ts';
 import * as repo from './repository.ts';
 import { afterIncidentChange } from './after-change.ts';
+import * as repeats from '../repeats/service.ts';
+import * as multiAgency from '../multi-agency/service.ts';
 import { ownerSharing } from '../../platform/access/owner-sharing.ts';
 
 export const RECORD_TYPE = 'incident';
@@ -82,6 +84,7 @@ export async function formData(db: Kysely<DB>, actor: Actor, lookups: FormLookup
       personMatches = await repo.searchPeople(tx, actor.partnershipId, lookups.personQuery, 20);
       await auditBy(tx, actor, 'list', 'person', null, { purpose: 'incident_form', searched: true, shown: personMatches.length });
     }
+    const personMarkers = await repeats.markersFor(tx, personMatches.map((p) => p.id));
 
     const existingIds = entries.people.flatMap((e) => (e.kind === 'existing' ? [e.id] : []));
     const seen = new Map((await repo.visiblePeople(tx, existingIds)).map((p) => [p.id, p]));
@@ -107,6 +110,7 @@ export async function formData(db: Kysely<DB>, actor: Actor, lookups: FormLookup
       personRequired,
       addressMatches,
       personMatches,
+      personMarkers,
       peopleRows,
       keptPeople,
       vehicleRows,
@@ -212,8 +216,11 @@ export async function viewIncident(db: Kysely<DB>, actor: Actor, id: string) {
     const linkedPeople = await repo.peopleOf(tx, id);
     const linkedVehicles = await repo.vehiclesOf(tx, id);
     const linkedBusinesses = await repo.businessesOf(tx, id);
+    const markers = await repeats.markersFor(tx, linkedPeople.map((p) => p.person_id));
+    const repeatFlags = await repeats.flagsForIncident(tx, id);
+    const alsoReported = await multiAgency.alsoReported(tx, id);
     await auditBy(tx, actor, 'view', RECORD_TYPE, id);
-    return { incident, access, shares, people: linkedPeople, vehicles: linkedVehicles, businesses: linkedBusinesses };
+    return { incident, access, shares, people: linkedPeople, vehicles: linkedVehicles, businesses: linkedBusinesses, markers, repeatFlags, alsoReported };
   });
 }
 
@@ -371,19 +378,20 @@ export async function linkPageData(db: Kysely<DB>, actor: Actor, id: string, opt
     const incident = await repo.findIncident(tx, id);
     if (!incident) return null;
     const access = await accessTo(tx, RECORD_TYPE, id, incident.owner_organisation_id, actor.organisationId);
-    if (!access.edit) return { incident, canEdit: false as const, personMatches: [], businessMatches: [], personRequired: new Set<string>() };
+    if (!access.edit) return { incident, canEdit: false as const, personMatches: [], personMarkers: {}, businessMatches: [], personRequired: new Set<string>() };
     const personRequired = await requiredFields(tx, actor.partnershipId, 'person');
     let personMatches: Awaited<ReturnType<typeof repo.searchPeople>> = [];
     if (opts.personQuery) {
       personMatches = await repo.searchPeople(tx, actor.partnershipId, opts.personQuery, 20);
       await auditBy(tx, actor, 'list', 'person', null, { purpose: 'incident_link', searched: true, shown: personMatches.length });
     }
+    const personMarkers = await repeats.markersFor(tx, personMatches.map((p) => p.id));
     let businessMatches: Awaited<ReturnType<typeof repo.searchBusinesses>> = [];
     if (opts.businessQuery) {
       businessMatches = await repo.searchBusinesses(tx, actor.partnershipId, opts.businessQuery, 20);
       await auditBy(tx, actor, 'list', 'business', null, { purpose: 'incident_link', searched: true, shown: businessMatches.length });
     }
-    return { incident, canEdit: true as const, personMatches, businessMatches, personRequired };
+    return { incident, canEdit: true as const, personMatches, personMarkers, businessMatches, personRequired };
   });
 }
 

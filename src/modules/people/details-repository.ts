@@ -112,7 +112,7 @@ export async function linkCandidates(tx: Tx, partnershipId: string, text: string
     SELECT p.id, p.first_name, p.last_name, p.date_of_birth, o.name AS owner_name
     FROM ${nameCandidates(partnershipId, text)} c
     JOIN people p ON p.id = c.person_id JOIN organisations o ON o.id = p.owner_organisation_id
-    WHERE p.id <> ${exclude}
+    WHERE p.id <> ${exclude} AND p.merged_into_id IS NULL
     GROUP BY p.id, o.name
     ORDER BY max(c.score) DESC, p.last_name, p.first_name, p.id
     LIMIT 25`.execute(tx);

@@ -55,6 +55,7 @@ export async function personDetailRoutes(app: FastifyInstance, deps: AppDeps) {
   /** Turns a refusal from the service into the right error page. */
   const refuse = (kind: string) => {
     if (kind === 'forbidden') return forbidden('You can view this person but not change them. Ask the organisation that holds the record for edit access.');
+    if (kind === 'merged') return forbidden('This record has been merged into another record. Make changes to that record instead.');
     return notFound('person');
   };
 

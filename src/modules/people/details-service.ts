@@ -15,12 +15,13 @@ import { inverseRelationship, type AliasKind } from './labels.ts';
 import { RECORD_TYPE } from './service.ts';
 
 type Person = NonNullable<Awaited<ReturnType<typeof repo.findPerson>>>;
-type Refusal = { kind: 'not_found' } | { kind: 'forbidden' };
+type Refusal = { kind: 'not_found' } | { kind: 'forbidden' } | { kind: 'merged' };
 
 async function editable(tx: Tx, actor: Actor, id: string): Promise<Refusal | { kind: 'ok'; person: Person }> {
   const person = await repo.findPerson(tx, id);
   if (!person) return { kind: 'not_found' };
   const access = await accessTo(tx, RECORD_TYPE, id, person.owner_organisation_id, actor.organisationId);
+  if (access.edit && person.merged_into_id) return { kind: 'merged' };
   return access.edit ? { kind: 'ok', person } : { kind: 'forbidden' };
 }
 

@@ -19,6 +19,7 @@ export async function listPeople(tx: Tx, opts: { q: string | null; page: number;
       SELECT p.id, p.first_name, p.last_name, p.date_of_birth, p.gender, o.name AS owner_name, p.owner_organisation_id
       FROM ${nameCandidates(opts.partnershipId, opts.q)} c
       JOIN people p ON p.id = c.person_id JOIN organisations o ON o.id = p.owner_organisation_id
+      WHERE p.merged_into_id IS NULL
       GROUP BY p.id, o.name
       ORDER BY max(c.score) DESC, p.last_name, p.first_name, p.id
       LIMIT ${PAGE_SIZE + 1} OFFSET ${offset}`.execute(tx);
@@ -28,11 +29,11 @@ export async function listPeople(tx: Tx, opts: { q: string | null; page: number;
     SELECT page.*, o.name AS owner_name
     FROM (
       (SELECT id, first_name, last_name, date_of_birth, gender, owner_organisation_id FROM people
-        WHERE owner_organisation_id = ${opts.organisationId}
+        WHERE owner_organisation_id = ${opts.organisationId} AND merged_into_id IS NULL
         ORDER BY last_name, first_name, id LIMIT ${offset + PAGE_SIZE + 1})
       UNION ALL
       (SELECT id, first_name, last_name, date_of_birth, gender, owner_organisation_id FROM people
-        WHERE owner_organisation_id <> ${opts.organisationId} AND id = ANY (ARRAY(SELECT app_shared_ids('person', 'view')))
+        WHERE owner_organisation_id <> ${opts.organisationId} AND merged_into_id IS NULL AND id = ANY (ARRAY(SELECT app_shared_ids('person', 'view')))
         ORDER BY last_name, first_name, id LIMIT ${offset + PAGE_SIZE + 1})
     ) page
     JOIN organisations o ON o.id = page.owner_organisation_id

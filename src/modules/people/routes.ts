@@ -10,7 +10,11 @@ import { GENDERS, parsePersonForm, valuesFromPerson } from './fields.ts';
 import { CONTACT_METHODS, VULNERABILITIES, WARNING_MARKERS } from './labels.ts';
 import * as service from './service.ts';
 import { personDetailRoutes } from './details-routes.ts';
+import { personMergeRoutes } from './merge-routes.ts';
+import { mergeNotices } from './merge-service.ts';
+import { personPanelFor as caseReviewPanelFor } from '../case-reviews/service.ts';
 import { personView } from './person-view.ts';
+import { confirmNewPerson } from '../matching/confirm-step.ts';
 
 export const WRITERS = ['case_officer', 'coordinator', 'manager', 'partner_user', 'partnership_admin'] as const;
 
@@ -51,6 +55,9 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!fields) return reply.code(400).render('people/views/form.njk', { pageTitle: 'Add a person', values, lists, errors, ...FORM_LISTS, action: '/people', backLink: '/people' });
     const missing = await service.missingRequiredFields(db, request.actor!, fields);
     if (missing.list.length) return reply.code(400).render('people/views/form.njk', { pageTitle: 'Add a person', values, lists, errors: missing, ...FORM_LISTS, action: '/people', backLink: '/people' });
+    // Before a new record is made: anyone the partnership already holds who may be this person.
+    const match = await confirmNewPerson(db, request, reply, { fields, values, lists, action: '/people', formPage: { pageTitle: 'Add a person', ...FORM_LISTS, backLink: '/people' } });
+    if (match.handled) return match.reply;
     const id = await service.createPerson(db, request.actor!, fields);
     setFlash(reply, `${fields.first_name} ${fields.last_name} has been added`);
     return reply.redirect(`/people/${id}`);
@@ -59,7 +66,9 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
   app.get('/people/:id', async (request, reply) => {
     const found = await service.viewPerson(db, request.actor!, idParam(request.params));
     if (!found) throw notFound('person');
-    return reply.render('people/views/show.njk', { pageTitle: `${found.person.first_name} ${found.person.last_name}`, ...found, ...personView(found), backLink: '/people' });
+    const merges = await mergeNotices(db, request.actor!, found.person.id);
+    const caseReviewPanel = await caseReviewPanelFor(db, request.actor!, found.person.id);
+    return reply.render('people/views/show.njk', { pageTitle: `${found.person.first_name} ${found.person.last_name}`, ...found, ...personView(found), merges, caseReviewPanel, backLink: '/people' });
   });
 
   app.get('/people/:id/edit', writers, async (request, reply) => {
@@ -67,6 +76,7 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
     const found = await service.personForEdit(db, request.actor!, id);
     if (!found) throw notFound('person');
     if (!found.canEdit) throw forbidden('You can view this person but not change them. Ask the organisation that holds the record for edit access.');
+    if (found.person.merged_into_id) throw forbidden('This record has been merged into another record. Make changes to that record instead.');
     return reply.render('people/views/form.njk', {
       pageTitle: 'Change person details',
       ...valuesFromPerson(found.person),
@@ -88,6 +98,7 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
     if (missing.list.length) return reply.code(400).render('people/views/form.njk', { ...formCtx, errors: missing });
     const result = await service.updatePerson(db, request.actor!, id, version, fields);
     if (result.kind === 'not_found') throw notFound('person');
+    if (result.kind === 'merged') throw forbidden('This record has been merged into another record. Make changes to that record instead.');
     if (result.kind === 'conflict') {
       // Show both versions: what is saved now and what this user typed, so nothing is lost.
       return reply.code(409).render('people/views/conflict.njk', {
@@ -151,4 +162,5 @@ export async function peopleRoutes(app: FastifyInstance, deps: AppDeps) {
   });
 
   await personDetailRoutes(app, deps);
+  await personMergeRoutes(app, deps);
 }

@@ -10,6 +10,7 @@ import * as repo from './repository.ts';
 import * as details from './details-repository.ts';
 import * as related from './related-repository.ts';
 import { ownerSharing } from '../../platform/access/owner-sharing.ts';
+import * as repeats from '../repeats/service.ts';
 import { requiredFields, requiredMessage } from '../incidents/required-fields.ts';
 import { addError, emptyErrors, type FormErrors } from '../../platform/http/forms.ts';
 
@@ -19,7 +20,8 @@ export async function listPeople(db: Kysely<DB>, actor: Actor, q: string | null,
   return withUser(db, actor.userId, async (tx) => {
     const rows = await repo.listPeople(tx, { q, page, partnershipId: actor.partnershipId, organisationId: actor.organisationId });
     await auditBy(tx, actor, 'list', RECORD_TYPE, null, { page, searched: !!q, shown: Math.min(rows.length, repo.PAGE_SIZE) });
-    return { people: rows.slice(0, repo.PAGE_SIZE), hasMore: rows.length > repo.PAGE_SIZE };
+    const people = rows.slice(0, repo.PAGE_SIZE);
+    return { people, hasMore: rows.length > repo.PAGE_SIZE, markers: await repeats.markersFor(tx, people.map((p) => p.id)) };
   });
 }
 
@@ -36,6 +38,8 @@ export async function viewPerson(db: Kysely<DB>, actor: Actor, id: string) {
     const cases = await related.cases(tx, id);
     const interventions = await related.interventions(tx, id);
     const risk = await related.riskHistory(tx, id);
+    const marker = (await repeats.markersFor(tx, [id]))[id] ?? null;
+    const repeatFlags = await repeats.flagsForPerson(tx, id);
     // Summaries of related records shown with the person: counted here, audited in full when opened.
     await auditBy(tx, actor, 'view', RECORD_TYPE, id, {
       incidents: incidents.length,
@@ -43,7 +47,7 @@ export async function viewPerson(db: Kysely<DB>, actor: Actor, id: string) {
       interventions: interventions.length,
       risk_assessments: risk.length,
     });
-    return { person, access, shares, aliases, addresses, links, incidents, cases, interventions, risk };
+    return { person, access, shares, aliases, addresses, links, incidents, cases, interventions, risk, marker, repeatFlags };
   });
 }
 
@@ -72,7 +76,7 @@ export async function createPerson(db: Kysely<DB>, actor: Actor, fields: repo.Pe
   });
 }
 
-export type UpdateResult = { kind: 'ok' } | { kind: 'not_found' } | { kind: 'conflict'; current: NonNullable<Awaited<ReturnType<typeof repo.findPerson>>> };
+export type UpdateResult = { kind: 'ok' } | { kind: 'not_found' } | { kind: 'merged' } | { kind: 'conflict'; current: NonNullable<Awaited<ReturnType<typeof repo.findPerson>>> };
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -80,6 +84,7 @@ export async function updatePerson(db: Kysely<DB>, actor: Actor, id: string, ver
   return withUser(db, actor.userId, async (tx) => {
     const before = await repo.findPerson(tx, id);
     if (!before) return { kind: 'not_found' };
+    if (before.merged_into_id) return { kind: 'merged' };
     const ok = await repo.updatePerson(tx, id, version, actor.userId, fields);
     if (!ok) {
       // Either someone saved first (version moved on) or this user may view but not edit.

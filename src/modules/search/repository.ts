@@ -46,7 +46,7 @@ async function rankPeople(tx: Tx, partnershipId: string, candidates: RawBuilder<
       o.name AS owner_name, p.warning_markers, max(c.score) AS score,
       (array_agg(c.alias ORDER BY c.score DESC) FILTER (WHERE c.alias IS NOT NULL))[1] AS alias
     FROM c JOIN people p ON p.id = c.id JOIN organisations o ON o.id = p.owner_organisation_id
-    WHERE p.partnership_id = ${partnershipId} ${dobFilter(dob)}
+    WHERE p.partnership_id = ${partnershipId} AND p.merged_into_id IS NULL ${dobFilter(dob)}
     GROUP BY p.id, o.name
     ORDER BY max(c.score) DESC, p.last_name, p.first_name, p.id
     LIMIT ${PEOPLE_SHOWN}`.execute(tx);

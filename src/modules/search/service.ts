@@ -9,6 +9,7 @@ import type { Actor } from '../../platform/http/context.ts';
 import { findAddresses, type AddressLookup } from '../addresses/service.ts';
 import { isSearchable, type ParsedQuery } from './query.ts';
 import * as repo from './repository.ts';
+import { markersFor, type Marker } from '../repeats/service.ts';
 
 export const RECORD_TYPE = 'search';
 
@@ -18,6 +19,8 @@ export interface SearchResults {
   vehicles: Awaited<ReturnType<typeof repo.vehicles>>;
   incidents: Awaited<ReturnType<typeof repo.incidents>>;
   cases: Awaited<ReturnType<typeof repo.cases>>;
+  /** The "vulnerable / repeat" marker of each person found who has one. */
+  markers: Record<string, Marker>;
 }
 
 /** People found several ways (by name and at a postcode, say) appear once, at their best score. */
@@ -33,7 +36,7 @@ function mergePeople(lists: repo.PersonHit[][]) {
 export async function search(db: Kysely<DB>, actor: Actor, q: ParsedQuery): Promise<SearchResults> {
   return withUser(db, actor.userId, async (tx) => {
     const pid = actor.partnershipId;
-    const results: SearchResults = { people: [], addresses: [], vehicles: [], incidents: [], cases: [] };
+    const results: SearchResults = { people: [], addresses: [], vehicles: [], incidents: [], cases: [], markers: {} };
     if (isSearchable(q)) {
       const people: repo.PersonHit[][] = [];
       if (q.name) people.push(await repo.peopleByName(tx, pid, q.name, q.dob));
@@ -41,6 +44,7 @@ export async function search(db: Kysely<DB>, actor: Actor, q: ParsedQuery): Prom
       if (q.nhsNumber || q.niNumber || q.pncId) people.push(await repo.peopleByIdentifier(tx, pid, { nhs: q.nhsNumber, ni: q.niNumber, pnc: q.pncId }));
       if (q.postcode) people.push(await repo.peopleAtPostcode(tx, pid, q.postcode.key));
       results.people = mergePeople(people);
+      results.markers = await markersFor(tx, results.people.map((p) => p.id));
       if (q.postcode) results.addresses = await findAddresses(tx, pid, { postcode: q.postcode.display, limit: repo.SHOWN });
       else if (q.words.length && !q.dob) results.addresses = await findAddresses(tx, pid, { text: q.text, limit: repo.SHOWN });
       if (q.vrm) results.vehicles = await repo.vehicles(tx, pid, q.vrm);

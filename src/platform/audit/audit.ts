@@ -21,9 +21,17 @@ export type AuditAction =
   | 'share'
   | 'unshare'
   | 'export'
+  | 'match_lookup'
+  | 'match_stub_shown'
+  | 'access_request'
+  | 'access_request_withdrawn'
+  | 'access_granted'
+  | 'access_declined'
   | 'admin_create'
   | 'admin_update'
-  | 'admin_view';
+  | 'admin_view'
+  | 'merge'
+  | 'unmerge';
 
 export interface AuditEntry {
   partnershipId?: string | null;

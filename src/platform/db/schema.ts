@@ -596,3 +596,435 @@ export interface PeopleTable {
   interpreter_needed: Generated<boolean>;
   vulnerability_notes: string | null;
 }
+
+// ---- Merging duplicate people (migrations/0010_person_merges.sql) ----
+
+export interface PeopleTable {
+  merged_into_id: string | null;
+  merged_at: Timestamp | null;
+}
+
+export interface PersonMergesTable {
+  id: Generated<string>;
+  partnership_id: string;
+  survivor_id: string;
+  duplicate_id: string;
+  reason: string;
+  survivor_before: ColumnType<Record<string, unknown>, string, string>;
+  duplicate_before: ColumnType<Record<string, unknown>, string, string>;
+  survivor_after: ColumnType<Record<string, unknown>, string, string>;
+  survivor_after_version: number;
+  fields_changed: Generated<string[]>;
+  changes: ColumnType<unknown, string, string>;
+  merged_by: string;
+  merged_at: CreatedAt;
+  unmerged_by: string | null;
+  unmerged_at: Timestamp | null;
+  unmerge_reason: string | null;
+  unmerge_kept: ColumnType<unknown, string | null, string | null>;
+  version: Generated<number>;
+}
+
+export interface DB {
+  person_merges: PersonMergesTable;
+}
+
+// ---- ASB Case Review (migrations/0012_case_reviews.sql): merged into DB above ----
+
+export type CaseReviewRule = 'complaints' | 'hate' | 'community';
+
+export interface CaseReviewSettingsTable {
+  partnership_id: string;
+  complaints: Generated<number>;
+  window_months: Generated<number>;
+  hate_complaints: number | null;
+  community_people: number | null;
+  decision_working_days: Generated<number>;
+  meeting_working_days: Generated<number>;
+  response_working_days: Generated<number>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface CaseReviewAlertsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  person_id: string;
+  incident_id: string;
+  rules: CaseReviewRule[];
+  complaints: number;
+  window_months: number;
+  first_complaint_at: Timestamp;
+  last_complaint_at: Timestamp;
+  raised_at: CreatedAt;
+  status: Generated<'open' | 'dismissed' | 'application'>;
+  dismissed_reason: string | null;
+  dismissed_by: string | null;
+  dismissed_at: Timestamp | null;
+  case_review_id: string | null;
+  version: Generated<number>;
+}
+
+export interface CaseReviewsTable extends Owned, Versioned {
+  reference: Generated<string>;
+  person_id: string;
+  alert_id: string | null;
+  applicant_kind: 'victim' | 'on_behalf';
+  applicant_name: string | null;
+  applicant_relationship: 'councillor' | 'mp' | 'relative' | 'advocate' | 'landlord' | 'other' | null;
+  consent_confirmed: Generated<boolean>;
+  received_on: string;
+  how_received: 'online_form' | 'phone' | 'email' | 'letter' | 'in_person' | 'other';
+  application_summary: string | null;
+  decision_due_on: string;
+  decision: 'met' | 'not_met' | null;
+  decision_reasons: string | null;
+  decided_by: string | null;
+  decided_on: string | null;
+  meeting_due_on: string | null;
+  meeting_on: string | null;
+  meeting_organisation_ids: Generated<string[]>;
+  meeting_other_agencies: string | null;
+  meeting_summary: string | null;
+  response_due_on: string | null;
+  response_on: string | null;
+  response_method: 'letter' | 'email' | 'phone' | 'meeting' | 'other' | null;
+  response_summary: string | null;
+  escalation_requested_on: string | null;
+  escalation_outcome: string | null;
+  escalation_outcome_on: string | null;
+  status: Generated<'open' | 'closed'>;
+  closed_on: string | null;
+  closure_notes: string | null;
+  next_due_on: string | null;
+  next_due_stage: string | null;
+}
+
+export interface CaseReviewIncidentsTable {
+  case_review_id: string;
+  incident_id: string;
+  added_by: string;
+  added_at: CreatedAt;
+}
+
+export interface CaseReviewRecommendationsTable {
+  id: Generated<string>;
+  case_review_id: string;
+  body: string;
+  responsible_organisation_id: string;
+  due_on: string;
+  status: Generated<'open' | 'in_progress' | 'done' | 'not_done'>;
+  progress_notes: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface DB {
+  case_review_settings: CaseReviewSettingsTable;
+  case_review_alerts: CaseReviewAlertsTable;
+  case_reviews: CaseReviewsTable;
+  case_review_incidents: CaseReviewIncidentsTable;
+  case_review_recommendations: CaseReviewRecommendationsTable;
+}
+
+// ---- Saved report definitions (migrations/0015_saved_reports.sql) ----
+
+export interface SavedReportsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  owner_organisation_id: string;
+  name: string;
+  description: string | null;
+  /** The builder's query parameters ({ format: 1, params: [[key, value], ...] }), never results. */
+  definition: unknown;
+  shared_with: Generated<'private' | 'team' | 'organisation' | 'partnership'>;
+  team_id: string | null;
+  archived_at: Timestamp | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface DB {
+  saved_reports: SavedReportsTable;
+}
+
+// ---- On-entry matching and access requests (migrations/0009_matching_lookup.sql) ----
+
+export type AccessRequestStatus = 'pending' | 'granted' | 'declined' | 'withdrawn';
+
+export interface AccessRequestsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  record_type: 'person' | 'vehicle';
+  record_id: string;
+  /** Filled in by the database from the record itself (a trigger), whatever the insert says. */
+  owner_organisation_id: ColumnType<string, string | undefined, string>;
+  record_officer_id: ColumnType<string | null, string | null | undefined, string | null>;
+  requester_user_id: string;
+  requester_organisation_id: string;
+  reason: string;
+  status: Generated<AccessRequestStatus>;
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_note: string | null;
+  share_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface DB {
+  access_requests: AccessRequestsTable;
+}
+
+// ---- Indicators (migrations/0013_indicators.sql); incident_month_counts is for the definer only ----
+
+export interface IndicatorSettingsTable {
+  partnership_id: string;
+  suppression_threshold: Generated<number>;
+  defaults_seeded_at: Timestamp | null;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+  version: Generated<number>;
+}
+
+export interface IndicatorsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  key: string;
+  name: string;
+  description: Generated<string>;
+  outcome: string;
+  priority: string;
+  source: 'records' | 'series';
+  measure: string | null;
+  filter: ColumnType<unknown, string | undefined, string>;
+  series_name: string | null;
+  unit: 'count' | 'rate_per_1000' | 'percentage';
+  polarity: 'up_is_good' | 'down_is_good' | 'neutral';
+  target: number | null;
+  band_low: number | null;
+  band_high: number | null;
+  sort_order: Generated<number>;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+  version: Generated<number>;
+}
+
+export interface IndicatorSeriesValuesTable {
+  partnership_id: string;
+  series: string;
+  source: string;
+  area_id: string | null;
+  month: string;
+  value: number;
+  imported_by: string | null;
+  imported_at: Generated<Date>;
+}
+
+export interface DB {
+  indicator_settings: IndicatorSettingsTable;
+  indicators: IndicatorsTable;
+  indicator_series_values: IndicatorSeriesValuesTable;
+}
+
+// ---- Quarterly board reports (migrations/0014_board_reports.sql): merged into DB above ----
+
+export interface BoardReportsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  period_kind: 'quarter';
+  period_from: string;
+  period_to: string;
+  title: string;
+  /** The figures snapshot: src/modules/board-report/figures.ts. Written as a JSON string. */
+  figures: ColumnType<unknown, string, string>;
+  figures_at: Timestamp;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface BoardReportSectionsTable {
+  id: Generated<string>;
+  report_id: string;
+  key: string;
+  heading: string;
+  position: number;
+  priority: string | null;
+  narrative: Generated<string>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface DB {
+  board_reports: BoardReportsTable;
+  board_report_sections: BoardReportSectionsTable;
+}
+
+// ---- Repeats and multi-agency links (migrations/0011_repeats_links.sql): merged into DB above ----
+
+export interface IncidentsTable {
+  /** Same address (UPRN, or postcode and normalised description): generated by the database. */
+  place_key: ColumnType<string | null, never, never>;
+  /** Postcode and street: generated by the database. */
+  street_key: ColumnType<string | null, never, never>;
+}
+
+export type RepeatKind = 'victim' | 'perpetrator' | 'location';
+
+export interface RepeatRulesTable {
+  partnership_id: string;
+  victim_threshold: Generated<number>;
+  victim_window_months: Generated<number>;
+  location_threshold: Generated<number>;
+  location_window_months: Generated<number>;
+  perpetrator_threshold: Generated<number>;
+  perpetrator_window_months: Generated<number>;
+  link_window_days: Generated<number>;
+  link_radius_metres: Generated<number>;
+  link_same_street: Generated<boolean>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+/** Written only by the counting functions (SECURITY DEFINER); the app reads. */
+export interface RepeatFlagsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  kind: RepeatKind;
+  subject_key: string;
+  person_id: string | null;
+  area_id: string | null;
+  first_qualified_at: Timestamp;
+  last_incident_at: Timestamp;
+  expires_at: Timestamp;
+  incident_count: number;
+  threshold: number;
+  window_months: number;
+  raised_at: Timestamp;
+  evaluated_at: Timestamp;
+}
+
+export interface RepeatFlagIncidentsTable {
+  flag_id: string;
+  incident_id: string;
+}
+
+export interface IncidentAgencyLinksTable {
+  incident_id: string;
+  other_incident_id: string;
+  partnership_id: string;
+  basis: 'person' | 'place' | 'person_and_place';
+  found_at: Timestamp;
+}
+
+export interface IncidentProblemsTable {
+  incident_id: string;
+  problem_id: string;
+  partnership_id: string;
+  linked_at: Timestamp;
+}
+
+/** A view: each incident the reader may see with the problem it belongs to (count DISTINCT problem_id). */
+export interface IncidentProblemKeysView {
+  incident_id: string;
+  partnership_id: string;
+  problem_id: string;
+  linked: boolean;
+}
+
+export interface DB {
+  repeat_rules: RepeatRulesTable;
+  repeat_flags: RepeatFlagsTable;
+  repeat_flag_incidents: RepeatFlagIncidentsTable;
+  incident_agency_links: IncidentAgencyLinksTable;
+  incident_problems: IncidentProblemsTable;
+  incident_problem_keys: IncidentProblemKeysView;
+}
+
+// ---- Daily review and tasking out (migrations/0016_daily_review.sql): merged into DB and TasksTable above ----
+
+export type ReviewOutcome = 'no_further_action' | 'share' | 'direct' | 'task_out';
+
+export interface ReviewItemsTable {
+  incident_id: string;
+  partnership_id: string;
+  owner_organisation_id: string;
+  area_id: string | null;
+  how_reported: string;
+  source_organisation_id: string | null;
+  category: string;
+  reported_at: Timestamp;
+  priority: Generated<number>;
+  reasons: Generated<string[]>;
+  queued_at: CreatedAt;
+  refreshed_at: CreatedAt;
+}
+
+export interface ReviewDecisionsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  owner_organisation_id: string;
+  incident_id: string;
+  outcome: ReviewOutcome;
+  priority_at_decision: Generated<number>;
+  reasons_at_decision: Generated<string[]>;
+  nfa_reason: string | null;
+  ndm_information: string | null;
+  ndm_threat_risk: string | null;
+  ndm_powers_policy: string | null;
+  ndm_options: string | null;
+  ndm_action_review: string | null;
+  note: string | null;
+  share_id: string | null;
+  task_id: string | null;
+  decided_by: string;
+  decided_at: CreatedAt;
+}
+
+export interface TaskDisputesTable {
+  id: Generated<string>;
+  partnership_id: string;
+  task_id: string;
+  owner_organisation_id: string;
+  setting_organisation_id: string;
+  reason: string;
+  raised_by: string;
+  raised_at: CreatedAt;
+  status: Generated<'open' | 'upheld' | 'withdrawn' | 'reassigned'>;
+  resolution_note: string | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+  reassigned_organisation_id: string | null;
+  version: Generated<number>;
+}
+
+export interface TasksTable {
+  due_at: Timestamp | null;
+  review_decision_id: string | null;
+  acknowledged_by: string | null;
+  acknowledged_at: Timestamp | null;
+  escalation_level: Generated<number>;
+  escalated_at: Timestamp | null;
+}
+
+export interface DB {
+  review_items: ReviewItemsTable;
+  review_decisions: ReviewDecisionsTable;
+  task_disputes: TaskDisputesTable;
+}

@@ -19,11 +19,32 @@ export function addNavigation(item: NavItem) {
   navigation.push(item);
 }
 
-function navFor(actor: Actor | null, path: string) {
+/** A count shown beside a navigation entry (work waiting), set per request by the module that owns the entry. */
+export interface NavBadge {
+  count: number;
+  /** Read after the count by screen readers, e.g. "waiting for your decision". */
+  label: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    navBadges?: Record<string, NavBadge>;
+  }
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function navFor(actor: Actor | null, path: string, badges: Record<string, NavBadge> = {}) {
   if (!actor) return [];
   return navigation
     .filter((i) => !i.roles || i.roles.some((r) => actor.roles.includes(r)))
-    .map((i) => ({ text: i.text, href: i.href, active: i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`) }));
+    .map((i) => {
+      const badge = badges[i.href];
+      const html = badge?.count
+        ? `${escapeHtml(i.text)} <span class="moj-notification-badge">${badge.count}<span class="govuk-visually-hidden"> ${escapeHtml(badge.label)}</span></span>`
+        : undefined;
+      return { text: i.text, html, href: i.href, active: i.href === '/' ? path === '/' : path === i.href || path.startsWith(`${i.href}/`) };
+    });
 }
 
 export function setFlash(reply: FastifyReply, message: string) {
@@ -48,7 +69,7 @@ export function registerRender(app: FastifyInstance, env: nunjucks.Environment) 
       cspNonce: (this as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script,
       csrfToken: request.csrfToken,
       actor: request.actor,
-      navigation: navFor(request.actor, path),
+      navigation: navFor(request.actor, path, request.navBadges),
       currentPath: path,
       flash,
       ...context,

@@ -1,0 +1,210 @@
+// The dashboard by its routes: who may see it, the period form's errors in the GOV.UK error summary,
+// the charts and tables, each CSV download equal to the table it downloads, and the audit. Then the
+// acceptance check of issue 6: with the committed police.uk fixture imported, each district's ASB
+// count and rate per 1,000 equal a count made here, independently, from the fixture's rows.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { createTestApp, signIn, userId, auditRows, type TestContext, type Browser } from '../../test/harness.ts';
+import { importPoliceUk, readLsoaLookup, DEFAULT_LSOA_LOOKUP, expandInputs } from '../indicators/police-uk.ts';
+import type { Actor } from '../../platform/http/context.ts';
+import { tablesByQa } from './test-support.ts';
+import { computeDashboard, FIGURES_CACHE } from './service.ts';
+import { quarterPeriod } from './period.ts';
+
+const FIXTURE = path.resolve(import.meta.dirname, '../indicators/fixtures/police-uk');
+const LOOKUP_FILE = path.resolve(import.meta.dirname, '../../../data-reference/lsoa11-to-lad-leicestershire.csv');
+// The fixture's months are August to October 2022: 2022/23 Q2 holds August and September.
+const Q2 = 'type=quarter&year=2022%2F23&quarter=2';
+
+let ctx: TestContext;
+let analyst: Browser;
+let partnershipId: string;
+
+before(async () => {
+  ctx = await createTestApp();
+  analyst = await signIn(ctx, 'analyst@endeavour.demo');
+  partnershipId = (await ctx.database.db.selectFrom('partnerships').select('id').executeTakeFirstOrThrow()).id;
+  await ctx.database.db.transaction().execute(async (tx) => importPoliceUk(tx, partnershipId, expandInputs([FIXTURE]), await readLsoaLookup(DEFAULT_LSOA_LOOKUP)));
+});
+after(() => ctx.close());
+
+const csvRows = (body: string): string[][] => parse(body.replace(/^\ufeff/, ''), { relax_column_count: false }) as string[][];
+/** The page's number formatting, undone: "1,234" → "1234", "37.5%" → "37.5", "no figure" → "". */
+const plain = (cell: string) => (cell === 'no figure' ? '' : /^-?[\d,]+(\.\d+)?%?$/.test(cell) ? cell.replace(/[,%]/g, '') : cell);
+
+test('analysts, board members, coordinators, managers and administrators see the dashboard; case officers and partners do not', async () => {
+  for (const email of ['board@endeavour.demo', 'coordinator@endeavour.demo', 'manager@endeavour.demo']) {
+    const b = await signIn(ctx, email);
+    const res = await b.get(`/dashboard?${Q2}`);
+    assert.equal(res.statusCode, 200, email);
+    assert.match(res.body, /<a [^>]*href="\/dashboard"/, `${email} has it in the navigation`);
+  }
+  for (const email of ['officer@endeavour.demo', 'fire@endeavour.demo']) {
+    const b = await signIn(ctx, email);
+    for (const url of [`/dashboard?${Q2}`, `/dashboard/summary.csv?${Q2}`, `/dashboard/indicators/police-uk-asb/districts.csv?${Q2}`]) {
+      const res = await b.get(url);
+      assert.equal(res.statusCode, 403, `${email} ${url}`);
+      assert.doesNotMatch(res.body, /Anti-social behaviour reported/);
+    }
+    const home = await b.get('/');
+    assert.doesNotMatch(home.body, /href="\/dashboard"/, `${email} is not offered it`);
+  }
+});
+
+test('the page: a period heading, each outcome with its indicators, charts as images with tables beside them, and a view in the audit', async () => {
+  const me = await userId(ctx, 'analyst@endeavour.demo');
+  const before = (await auditRows(ctx, { action: 'view' })).filter((r) => r.record_type === 'dashboard').length;
+  const res = await analyst.get(`/dashboard?${Q2}`);
+  assert.equal(res.statusCode, 200);
+  assert.match(res.body, /data-qa="period-heading">2022\/23 Q2: July to September 2022</);
+  assert.match(res.body, /<h2 class="govuk-heading-l" id="outcome-1-heading">Ongoing reductions in crime<\/h2>/);
+  assert.match(res.body, /id="indicator-police-uk-asb-heading">Anti-social behaviour reported to the police</);
+  // The choice is kept in the form.
+  assert.match(res.body, /name="year" type="text" value="2022\/23"/);
+  assert.match(res.body, /name="quarter" type="radio" value="2" checked/);
+  // Server-drawn charts, named and described, and no inline style that the CSP would drop.
+  const svgs = [...res.body.matchAll(/<svg [^>]*>/g)].map((m) => m[0]);
+  assert.ok(svgs.length >= 2 * 10, `charts drawn: ${svgs.length}`);
+  for (const s of svgs) assert.match(s, /role="img"[^>]*aria-labelledby="[^"]+-title [^"]+-desc"/);
+  assert.doesNotMatch(res.body, /<svg[\s\S]*?\sstyle="/);
+  // Direction and rating are words, not colour or arrows alone.
+  assert.match(res.body, /<strong class="govuk-tag govuk-tag--(green|red|grey|blue)">(Improving|Worsening|Stable|Up|Down|No comparison)<\/strong>/);
+  assert.match(res.body, /<strong class="govuk-tag govuk-tag--(green|yellow|red|grey)">(Green|Amber|Red|Not rated)<\/strong>/);
+  assert.match(res.body, /<span aria-hidden="true">[↑↓→]<\/span>/);
+  const views = (await auditRows(ctx, { action: 'view' })).filter((r) => r.record_type === 'dashboard');
+  assert.equal(views.length, before + 1);
+  assert.equal(views.at(-1)!.actor_user_id, me.id);
+  assert.deepEqual([views.at(-1)!.details.from, views.at(-1)!.details.to], ['2022-07', '2022-09']);
+});
+
+test('a mistaken period is shown in the GOV.UK error summary, with what was typed, and no figures', async () => {
+  const res = await analyst.get('/dashboard?type=quarter&year=2022%2F24&quarter=');
+  assert.equal(res.statusCode, 400);
+  assert.match(res.body, /<title>Error: Safer communities dashboard – Endeavour<\/title>/);
+  assert.match(res.body, /govuk-error-summary/);
+  assert.match(res.body, /<a href="#year">Financial year must be two years next to each other, like 2023\/24<\/a>/);
+  assert.match(res.body, /<a href="#quarter">Select a quarter<\/a>/);
+  assert.match(res.body, /value="2022\/24"/);
+  assert.doesNotMatch(res.body, /data-qa="period-heading"/);
+  const month = await analyst.get('/dashboard?type=month&month-month=13&month-year=2022');
+  assert.equal(month.statusCode, 400);
+  assert.match(month.body, /<a href="#month-month">Month must be a real month, from 1 to 12<\/a>/);
+  assert.match(month.body, /govuk-input--error" id="month-month" name="month-month" type="text" value="13"/);
+  // A download with a bad period is refused in words, not with a stack trace.
+  const csv = await analyst.get('/dashboard/summary.csv?type=quarter&year=nonsense&quarter=9');
+  assert.equal(csv.statusCode, 400);
+  assert.match(csv.body, /Choose the period again on the dashboard/);
+  assert.equal((await analyst.get(`/dashboard/indicators/no-such-indicator/districts.csv?${Q2}`)).statusCode, 404);
+  assert.equal((await analyst.get(`/dashboard/indicators/police-uk-asb/other.csv?${Q2}`)).statusCode, 404);
+  assert.equal((await analyst.get(`/dashboard/indicators/Bad%20Key/districts.csv?${Q2}`)).statusCode, 404);
+});
+
+test("each CSV download equals the table it downloads, and is audited as an export", async () => {
+  const page = (await analyst.get(`/dashboard?${Q2}`)).body;
+  const section = (key: string) => {
+    const start = page.indexOf(`data-qa="indicator-${key}"`);
+    return page.slice(start, page.indexOf('</section>', start));
+  };
+  const exportsBefore = (await auditRows(ctx, { action: 'export' })).filter((r) => r.record_type === 'dashboard').length;
+  for (const key of ['police-uk-asb', 'police-uk-asb-rate', 'asb-incidents-rate', 'tasks-overdue']) {
+    for (const which of ['districts', 'months'] as const) {
+      const [table] = tablesByQa(section(key), `${which}-table`);
+      assert.ok(table, `${key} ${which} table`);
+      const res = await analyst.get(`/dashboard/indicators/${key}/${which}.csv?${Q2}`);
+      assert.equal(res.statusCode, 200);
+      assert.match(String(res.headers['content-type']), /^text\/csv/);
+      assert.match(String(res.headers['content-disposition']), new RegExp(`attachment; filename="${key}-${which}-2022-23-q2.csv"`));
+      assert.deepEqual(csvRows(res.body), table.map((row) => row.map(plain)), `${key} ${which}`);
+    }
+  }
+  // The summary: every outcome's table, with the outcome in front.
+  const summary = csvRows((await analyst.get(`/dashboard/summary.csv?${Q2}`)).body);
+  const tables = tablesByQa(page, 'summary-table');
+  const outcomes = [...page.matchAll(/<caption class="govuk-table__caption govuk-table__caption--s">(.*?): indicators<\/caption>/g)].map((m) => m[1]!.replace(/&#39;/g, "'"));
+  assert.equal(tables.length, outcomes.length);
+  const expected = [['Outcome', ...tables[0]![0]!]];
+  tables.forEach((t, i) => t.slice(1).forEach((row) => expected.push([outcomes[i]!, ...row.map((c) => plain(c.replace(/ [↑↓→] /, ' ').replace(/ [↑↓→]$/, '')))])));
+  assert.deepEqual(summary, expected);
+  const exportsAfter = (await auditRows(ctx, { action: 'export' })).filter((r) => r.record_type === 'dashboard');
+  assert.equal(exportsAfter.length, exportsBefore + 9);
+  assert.deepEqual(exportsAfter.at(-1)!.details, { format: 'csv', table: 'summary', indicator: null, from: '2022-07', to: '2022-09' });
+});
+
+test("with the police.uk fixture imported, each district's ASB count and rate per 1,000 equal an independent count of the fixture's rows", async () => {
+  // Independently of the importer: read the fixture files and the lookup here, count the ASB rows of
+  // August and September 2022 by the district their LSOA lies in.
+  const lookup = new Map<string, string>();
+  for (const r of parse(fs.readFileSync(LOOKUP_FILE), { columns: true }) as Record<string, string>[]) lookup.set(r.LSOA11CD!, r.LAD13CD!);
+  const counts = new Map<string, number>();
+  let rowsSeen = 0;
+  for (const month of ['2022-08', '2022-09']) {
+    for (const file of fs.readdirSync(path.join(FIXTURE, month))) {
+      for (const r of parse(fs.readFileSync(path.join(FIXTURE, month, file)), { columns: true, bom: true }) as Record<string, string>[]) {
+        rowsSeen++;
+        if (r['Crime type'] !== 'Anti-social behaviour' || r.Month !== month) continue;
+        const lad = lookup.get(r['LSOA code'] ?? '');
+        if (lad) counts.set(lad, (counts.get(lad) ?? 0) + 1);
+      }
+    }
+  }
+  assert.ok(rowsSeen > 100, 'the fixture has rows');
+  const areas = await ctx.database.db
+    .selectFrom('areas')
+    .leftJoin('area_populations', (j) => j.onRef('area_populations.area_id', '=', 'areas.id').on('area_populations.year', '=', 2021))
+    .select(['areas.name', 'areas.ons_code', 'area_populations.population'])
+    .where('areas.partnership_id', '=', partnershipId)
+    .where('areas.kind', 'in', ['district', 'unitary'])
+    .execute();
+  assert.ok([...counts.values()].reduce((a, b) => a + b, 0) > 20, 'the fixture has ASB rows placed in districts');
+  assert.ok(counts.size >= 3, 'in several districts');
+
+  const page = (await analyst.get(`/dashboard?${Q2}`)).body;
+  const section = (key: string) => {
+    const start = page.indexOf(`data-qa="indicator-${key}"`);
+    return page.slice(start, page.indexOf('</section>', start));
+  };
+  const [countTable] = tablesByQa(section('police-uk-asb'), 'districts-table');
+  const [rateTable] = tablesByQa(section('police-uk-asb-rate'), 'districts-table');
+  assert.deepEqual(countTable![0], ['Area', 'ONS code', '2022/23 Q2', '12 months to September 2022', 'Rate per 1,000 population, 12 months to September 2022']);
+  assert.deepEqual(rateTable![0], ['Area', 'ONS code', '2022/23 Q2', '12 months to September 2022', 'Number, 12 months to September 2022']);
+  let total = 0;
+  let population = 0;
+  for (const a of areas) {
+    const n = counts.get(a.ons_code!) ?? 0;
+    total += n;
+    population += a.population!;
+    const rate = ((n * 1000) / a.population!).toFixed(2);
+    const countRow = countTable!.find((r) => r[0] === a.name);
+    const rateRow = rateTable!.find((r) => r[0] === a.name);
+    assert.ok(countRow && rateRow, a.name);
+    // The fixture has no months before August 2022, so the quarter and its rolling year hold the same rows.
+    assert.deepEqual(countRow.slice(1), [a.ons_code, n.toLocaleString('en-GB'), n.toLocaleString('en-GB'), rate], a.name);
+    assert.deepEqual(rateRow.slice(1), [a.ons_code, rate, rate, n.toLocaleString('en-GB')], a.name);
+  }
+  const totalRow = countTable!.find((r) => r[0] === 'Partnership total')!;
+  assert.deepEqual(totalRow.slice(2), [String(total), String(total), ((total * 1000) / population).toFixed(2)]);
+});
+
+test('computed figures are reused briefly for the same organisation and period only; a fresh computation skips them', async () => {
+  const analystUser = await userId(ctx, 'analyst@endeavour.demo');
+  const boardUser = await userId(ctx, 'board@endeavour.demo');
+  assert.notEqual(analystUser.organisation_id, boardUser.organisation_id);
+  const actorOf = (u: { id: string; organisation_id: string }) =>
+    ({ userId: u.id, organisationId: u.organisation_id, partnershipId, roles: ['analyst'], ip: '127.0.0.1', email: '', displayName: '', organisationName: '', organisationKind: 'local_authority', partnershipName: '' }) as Actor;
+  const period = quarterPeriod(2022, 3);
+  const first = await computeDashboard(ctx.database.db, actorOf(analystUser), period);
+  assert.equal(await computeDashboard(ctx.database.db, actorOf(analystUser), period), first, 'the same organisation and period: reused');
+  assert.notEqual(await computeDashboard(ctx.database.db, actorOf(boardUser), period), first, 'another organisation: computed for it');
+  assert.notEqual(await computeDashboard(ctx.database.db, actorOf(analystUser), quarterPeriod(2022, 4)), first, 'another period');
+  assert.notEqual(await computeDashboard(ctx.database.db, actorOf(analystUser), period, undefined, { fresh: true }), first, 'fresh');
+  const seconds = FIGURES_CACHE.seconds;
+  FIGURES_CACHE.seconds = 0;
+  try {
+    assert.notEqual(await computeDashboard(ctx.database.db, actorOf(analystUser), period), first, 'switched off');
+  } finally {
+    FIGURES_CACHE.seconds = seconds;
+  }
+});

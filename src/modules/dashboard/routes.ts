@@ -1,0 +1,75 @@
+// The dashboard page (a GET form: a period is a link anyone can bookmark or send) and its CSV
+// downloads: the summary, and each indicator's districts and months.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppDeps } from '../../app.ts';
+import type { Role } from '../../platform/db/schema.ts';
+import { addNavigation } from '../../platform/http/render.ts';
+import { HttpError, notFound } from '../../platform/http/errors.ts';
+import { panelCharts } from './charts.ts';
+import { parsePeriod, periodQuery, QUARTER_SPANS, type Period } from './period.ts';
+import { computeDashboard, viewDashboard, auditExport } from './service.ts';
+import { districtTable, monthTable, summaryCsv, summaryTables, tableCsv } from './tables.ts';
+import { POLARITY_NAMES } from '../indicators/api.ts';
+
+/** Analysts, board members (read only), coordinators, managers and administrators. */
+export const DASHBOARD_ROLES: Role[] = ['analyst', 'read_only', 'coordinator', 'manager', 'partnership_admin'];
+
+const KEY = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+export function csvReply(reply: FastifyReply, filename: string, body: string) {
+  return reply
+    .type('text/csv; charset=utf-8')
+    .header('Content-Disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '-')}"`)
+    .send(body);
+}
+
+const slug = (p: Period) => p.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+
+export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps) {
+  const { db } = deps.database;
+  const allowed = { config: { roles: DASHBOARD_ROLES } };
+  addNavigation({ text: 'Dashboard', href: '/dashboard', roles: DASHBOARD_ROLES });
+
+  /** The period a download asks for; a bad one is a mistake in a link, not a form to correct. */
+  function downloadPeriod(query: unknown): Period {
+    const { period } = parsePeriod(query, new Date());
+    if (!period) throw new HttpError(400, 'bad_period', 'Choose the period again on the dashboard, then download.');
+    return period;
+  }
+
+  app.get('/dashboard', allowed, async (request, reply) => {
+    const actor = request.actor!;
+    const { period, errors, values } = parsePeriod(request.query, new Date());
+    const base = { pageTitle: 'Safer communities dashboard', values, errors, quarterSpans: QUARTER_SPANS, polarityNames: POLARITY_NAMES };
+    if (!period) return reply.code(400).render('dashboard/views/dashboard.njk', base);
+    const dashboard = await viewDashboard(db, actor, period);
+    const c = dashboard.comparisons;
+    const groups = dashboard.groups.map((g, gi) => ({
+      ...g,
+      id: `outcome-${gi + 1}`,
+      summary: summaryTables(dashboard)[gi]!,
+      panels: g.indicators.map((p) => ({ ...p, charts: panelCharts(p, c), districtTable: districtTable(p, c), monthTable: monthTable(p) })),
+    }));
+    return reply.render('dashboard/views/dashboard.njk', { ...base, period, c, groups, anyWithheld: dashboard.anyWithheld, computedAt: dashboard.computedAt, query: periodQuery(period) });
+  });
+
+  app.get('/dashboard/summary.csv', allowed, async (request, reply) => {
+    const period = downloadPeriod(request.query);
+    const dashboard = (await computeDashboard(db, request.actor!, period))!;
+    await auditExport(db, request.actor!, { period, indicator: null, table: 'summary' });
+    return csvReply(reply, `dashboard-${slug(period)}.csv`, summaryCsv(dashboard));
+  });
+
+  app.get('/dashboard/indicators/:key/:table', allowed, async (request, reply) => {
+    const { key, table } = request.params as { key: string; table: string };
+    if (!KEY.test(key) || (table !== 'districts.csv' && table !== 'months.csv')) throw notFound();
+    const period = downloadPeriod(request.query);
+    const dashboard = await computeDashboard(db, request.actor!, period, key);
+    const panel = dashboard?.groups[0]?.indicators[0];
+    if (!dashboard || !panel) throw notFound('indicator');
+    const which = table === 'districts.csv' ? 'districts' : 'months';
+    await auditExport(db, request.actor!, { period, indicator: key, table: which });
+    const model = which === 'districts' ? districtTable(panel, dashboard.comparisons) : monthTable(panel);
+    return csvReply(reply, `${key}-${which}-${slug(period)}.csv`, tableCsv(model));
+  });
+}
