@@ -13,7 +13,7 @@ import { signIn, USERS } from './support/session.ts';
 
 test.describe.configure({ mode: 'serial' });
 // Long keyboard journeys with several accessibility checks each, on two shared cores.
-test.setTimeout(240_000);
+test.setTimeout(480_000);
 
 const reportName = `Incidents by district and category ${Date.now().toString(36)}`;
 let reportPath = '';

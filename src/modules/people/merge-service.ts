@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import { withUser, type Tx } from '../../platform/db/with-user.ts';
 import { auditBy } from '../../platform/audit/audit.ts';
+import { recountPeople } from '../repeats/service.ts';
 import type { Actor } from '../../platform/http/context.ts';
 import { accessTo } from '../../platform/access/shares.ts';
 import * as people from './repository.ts';
@@ -286,6 +287,9 @@ export async function merge(db: Kysely<DB>, actor: Actor, input: MergeInput): Pr
         person_replaced: duplicateId,
         by_person: survivorId,
       });
+      // The survivor now carries both histories, so it may newly qualify as a repeat victim or
+      // perpetrator (often the point of merging); the duplicate's own flags end with it.
+      await recountPeople(tx, actor, [survivorId, duplicateId]);
       return { kind: 'ok', mergeId, survivorId, duplicateId };
     });
   } catch (err) {
@@ -504,6 +508,7 @@ export async function unmerge(
         person_restored: duplicateId,
         from_person: survivorId,
       });
+      await recountPeople(tx, actor, [survivorId, duplicateId]);
       return { kind: 'ok', survivorId, duplicateId, kept: keptCount };
     });
   } catch (err) {

@@ -58,21 +58,24 @@ export function buildBlocks(people: readonly PreparedPerson[], opts: BlockOption
   const n = people.length;
   if (n > MAX_RECORDS)
     throw new Error(`at most ${MAX_RECORDS.toLocaleString('en-GB')} records can be matched at once`);
-  const keysOf: string[][] = people.map((p) => blockingKeys(p));
+  // Pairs of 32-bit words, grown as needed: keys are hashed as they are made rather than kept.
+  let words = new Uint32Array(Math.max(1024, n * 40));
   let total = 0;
-  for (const k of keysOf) total += k.length;
-  // Little-endian: word 2e is the low half of entry e. Sorting the 64-bit values sorts by hash, then kind.
-  const sortKeys = new BigUint64Array(total);
-  const words = new Uint32Array(sortKeys.buffer);
-  let e = 0;
   for (let i = 0; i < n; i++) {
-    for (const key of keysOf[i]!) {
-      words[2 * e] = ((keyKind(key) << 26) | i) >>> 0;
-      words[2 * e + 1] = fnv(key);
-      e++;
+    for (const key of blockingKeys(people[i]!)) {
+      if (2 * total + 2 > words.length) {
+        const grown = new Uint32Array(words.length * 2);
+        grown.set(words);
+        words = grown;
+      }
+      // Little-endian: word 2e is the low half of entry e, so sorting the 64-bit values sorts by
+      // hash, then kind, then record.
+      words[2 * total] = ((keyKind(key) << 26) | i) >>> 0;
+      words[2 * total + 1] = fnv(key);
+      total++;
     }
   }
-  keysOf.length = 0;
+  const sortKeys = new BigUint64Array(words.buffer, 0, total);
   sortKeys.sort();
   const records = new Int32Array(total);
   const entryId = new Float64Array(total);

@@ -30,11 +30,12 @@ function primaryCode(word: string): string {
  *   for Bob as for Robert);
  * - `s:` the sounds of first and last name, in either order (survives swapped names, a wrong date);
  * - `y:` first-name sound + year and month of birth (survives a changed surname);
- * - `i:` year of birth + initials (survives misspelt names that still start right);
- * - `d:` date of birth as written; `D:` the date with day and month in either order;
+ * - `D:` date of birth with day and month in either order, + the initial of either name (survives
+ *   a transposed date and anything in the other name); `d:` a date of birth that is no date, as written;
  * - `p:` postcode; `a:` house number + street + postcode district or town;
  * - `u:` UPRN, `e:` email, `l:` the part of an email before the @, `t:` phone, `x:` identifier;
- * - coarse kinds, starting `~`: `~n:` the sound of any one name alone, `~t:` town + year of birth.
+ * - coarse kinds, starting `~`: `~n:` the sound of any one name alone, `~t:` town + year of birth,
+ *   `~d:` date of birth alone, `~i:` year of birth + initials.
  *   They find pairs with everything else garbled where they are rare, and get a small budget.
  * Batch matching gives each kind a budget of pairs and keeps its smallest blocks first (batch.ts).
  */
@@ -42,7 +43,6 @@ export const KEY_KINDS = [
   'n:',
   's:',
   'y:',
-  'i:',
   'd:',
   'D:',
   'p:',
@@ -54,6 +54,8 @@ export const KEY_KINDS = [
   'x:',
   '~n:',
   '~t:',
+  '~d:',
+  '~i:',
 ] as const;
 
 export function keyKind(key: string): number {
@@ -90,13 +92,17 @@ export function blockingKeys(p: PreparedPerson): string[] {
   if (lastCode) for (const f of fCodes) add(keys, f < lastCode ? `s:${f}:${lastCode}` : `s:${lastCode}:${f}`);
   if (year && (p.dob.kind === 'date' || p.dob.kind === 'month'))
     for (const f of fCodes) add(keys, `y:${year}:${p.dob.month}:${f}`);
-  if (year && p.first && p.last) add(keys, `i:${year}:${p.first[0]}${p.last[0]}`);
-  if ((p.dob.kind === 'date' || p.dob.kind === 'text') && p.dob.digits.length >= 6)
-    add(keys, `d:${p.dob.digits}`);
+  if (p.dob.kind === 'text' && p.dob.digits.length >= 6) add(keys, `d:${p.dob.digits}`);
+  if (p.dob.kind === 'date') add(keys, `${COARSE_PREFIX}d:${p.dob.digits}`);
+  if (year && p.first && p.last) add(keys, `${COARSE_PREFIX}i:${year}:${p.first[0]}${p.last[0]}`);
   if (p.dob.kind === 'date') {
-    // Day and month in either order, so that a transposed date still meets its original.
+    // Day and month in either order, so that a transposed date still meets its original; with
+    // either initial, so that one changed name (a marriage, a nickname) still meets it too.
     const [lo, hi] = p.dob.day < p.dob.month ? [p.dob.day, p.dob.month] : [p.dob.month, p.dob.day];
-    add(keys, `D:${p.dob.year}:${lo}:${hi}`);
+    const date = `D:${p.dob.year}:${lo}:${hi}:`;
+    if (!p.first && !p.last) add(keys, date);
+    if (p.first) add(keys, `${date}f${p.first[0]}`);
+    if (p.last) add(keys, `${date}l${p.last[0]}`);
   }
   const addr = p.address;
   if (addr.postcode.length >= 3) add(keys, `p:${addr.postcode}`);

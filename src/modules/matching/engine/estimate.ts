@@ -55,21 +55,33 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/** Distinct comparison vectors with how many pairs had each: EM need not visit identical pairs twice. */
 interface Vectors {
   levels: Uint8Array;
+  weights: Float64Array;
+  /** Distinct vectors. */
   count: number;
+  /** Pairs behind them. */
+  total: number;
 }
 
 function vectorsFor(people: readonly PreparedPerson[], pairs: Int32Array, count: number): Vectors {
-  const levels = new Uint8Array(count * VECTOR_LENGTH);
+  const scratch = new Uint8Array(VECTOR_LENGTH);
+  const index = new Map<string, number>();
+  const levels: number[] = [];
+  const weights: number[] = [];
   for (let p = 0; p < count; p++) {
-    compareVector(
-      people[pairs[2 * p]!]!,
-      people[pairs[2 * p + 1]!]!,
-      levels.subarray(p * VECTOR_LENGTH, (p + 1) * VECTOR_LENGTH),
-    );
+    compareVector(people[pairs[2 * p]!]!, people[pairs[2 * p + 1]!]!, scratch);
+    const key = String.fromCharCode(...scratch);
+    const at = index.get(key);
+    if (at !== undefined) weights[at]!++;
+    else {
+      index.set(key, weights.length);
+      weights.push(1);
+      for (let k = 0; k < VECTOR_LENGTH; k++) levels.push(scratch[k]!);
+    }
   }
-  return { levels, count };
+  return { levels: Uint8Array.from(levels), weights: Float64Array.from(weights), count: weights.length, total: count };
 }
 
 function randomPairs(n: number, max: number, rnd: () => number): { pairs: Int32Array; count: number } {
@@ -207,7 +219,7 @@ function estimateU(
   const none = new Set<number>();
   for (let p = 0; p < v.count; p++) {
     const off = p * VECTOR_LENGTH;
-    const w = 1 - posterior(priorLogOdds + logFactor(v.levels, off, ratios, none, household));
+    const w = v.weights[p]! * (1 - posterior(priorLogOdds + logFactor(v.levels, off, ratios, none, household)));
     if (w <= 0) continue;
     for (let k = 0; k < N; k++) {
       const l = v.levels[off + k]!;
@@ -253,7 +265,7 @@ function emSession(
     let sumPost = 0;
     for (let p = 0; p < v.count; p++) {
       const off = p * VECTOR_LENGTH;
-      const post = posterior(logPrior + logFactor(v.levels, off, ratios, excluded, household));
+      const post = v.weights[p]! * posterior(logPrior + logFactor(v.levels, off, ratios, excluded, household));
       sumPost += post;
       for (let k = 0; k < N; k++) {
         if (excluded.has(k)) continue;
@@ -261,7 +273,7 @@ function emSession(
         if (l !== MISSING) counts[k]![l]! += post;
       }
     }
-    const nextShare = Math.min(Math.max(sumPost / Math.max(v.count, 1), 1e-6), 1 - 1e-6);
+    const nextShare = Math.min(Math.max(sumPost / Math.max(v.total, 1), 1e-6), 1 - 1e-6);
     const next = counts.map((c, k) => {
       const n = c.reduce((x, y) => x + y, 0);
       support[k] = excluded.has(k) ? 0 : n;
@@ -292,8 +304,8 @@ function toModel(start: MatchModel, m: Params, u: Params, prior: number, source:
 /** Share of random pairs in which a comparison can be made at all. */
 function presentShare(v: Vectors, k: number): number {
   let n = 0;
-  for (let p = 0; p < v.count; p++) if (v.levels[p * VECTOR_LENGTH + k] !== MISSING) n++;
-  return v.count ? n / v.count : 0;
+  for (let p = 0; p < v.count; p++) if (v.levels[p * VECTOR_LENGTH + k] !== MISSING) n += v.weights[p]!;
+  return v.total ? n / v.total : 0;
 }
 
 const index = (name: string) => COMPARISONS.findIndex((c) => c.name === name);
@@ -350,7 +362,7 @@ export function estimateModel(
     const results = sessions.map((s) => ({
       s,
       r:
-        s.vectors.count >= 20
+        s.vectors.total >= 20
           ? emSession(s.vectors, m, startM, u, start.householdSurnameU, new Set([...s.fixes, ...FIXED]))
           : null,
     }));
@@ -381,7 +393,7 @@ export function estimateModel(
       report.sessions.push({
         rule: s.rule,
         pairs: s.total,
-        sampled: s.vectors.count,
+        sampled: s.vectors.total,
         matchShare: r.matchShare,
         impliedMatches: matches,
       });

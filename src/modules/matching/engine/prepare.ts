@@ -125,7 +125,17 @@ function clean(value: string | null | undefined) {
   return (value ?? '').trim().replace(/\s+/g, ' ');
 }
 
-export function preparePerson(p: PersonInput, now: Date = new Date()): PreparedPerson {
+const NOT_SHOWN: PreparedPerson['shown'] = Object.freeze({ first: '', middles: '', last: '', address: '', town: '' });
+
+/**
+ * `now` dates an estimated age. A batch that never explains a match passes `explain: false` to save
+ * keeping the values as written (explanations then show normalised values).
+ */
+export function preparePerson(
+  p: PersonInput,
+  now: Date = new Date(),
+  options: { explain?: boolean } = {},
+): PreparedPerson {
   const firstFolded = cachedFold(p.firstName);
   const firstWords = words(firstFolded);
   const first = firstWords[0] ?? '';
@@ -174,12 +184,15 @@ export function preparePerson(p: PersonInput, now: Date = new Date()): PreparedP
     email: normaliseEmail(p.email),
     identifiers,
     identifierShapes: identifiers.length ? identifiers.map(identifierShape) : EMPTY,
-    shown: {
-      first: clean(p.firstName),
-      middles: clean(p.middleNames),
-      last: clean(p.lastName),
-      address: [clean(p.addressLine1), clean(p.addressLine2)].filter(Boolean).join(', '),
-      town: clean(p.town),
-    },
+    shown:
+      options.explain === false
+        ? NOT_SHOWN
+        : {
+            first: clean(p.firstName),
+            middles: clean(p.middleNames),
+            last: clean(p.lastName),
+            address: [clean(p.addressLine1), clean(p.addressLine2)].filter(Boolean).join(', '),
+            town: clean(p.town),
+          },
   };
 }
