@@ -111,7 +111,7 @@ test('the report is saved, shared with the partnership and opened by the police 
   await typeInto(page, page.getByLabel('Name'), reportName, 'the name');
   await typeInto(page, page.getByLabel('Description (optional)'), 'For the partnership problem-solving meeting', 'the description');
   const sharing = page.getByRole('group', { name: 'Who else can use this report?' });
-  await chooseRadio(page, sharing, sharing.getByLabel(/^Everyone in /), 'everyone in the partnership');
+  await chooseRadio(page, sharing, sharing.getByLabel(/Everyone in /), 'everyone in the partnership');
   await activate(page, page.getByRole('button', { name: 'Save report' }), 'the Save report button');
   await expect(page.getByRole('heading', { level: 1, name: reportName })).toBeVisible();
   await expect(page.locator('.govuk-notification-banner')).toContainText('has been saved');

@@ -56,6 +56,7 @@ export async function withDatabase<T>(
   command: Command,
   fn: (prepared: Prepared, config: Config) => Promise<T>,
   prepare: PrepareOptions = {},
+  output: { machineReadable?: boolean } = {},
 ): Promise<T> {
   const config = loadCliConfig();
   const { demo } = command.optsWithGlobals<GlobalOptions>();
@@ -69,14 +70,19 @@ export async function withDatabase<T>(
     throw new CliFailure(`Endeavour could not open ${where}: ${reason(err)}`);
   }
   try {
-    reportPreparation(prepared, config);
+    // A command whose output is data (CSV) keeps set-up news off stdout, so the output stays parseable.
+    reportPreparation(prepared, config, output.machineReadable ? note : say);
     return await fn(prepared, config);
   } finally {
     await prepared.database.close();
   }
 }
 
-function reportPreparation({ migrations, demo }: Prepared, config: Config) {
+function note(text: string) {
+  process.stderr.write(`${text}\n`);
+}
+
+function reportPreparation({ migrations, demo }: Prepared, config: Config, say: (text: string) => void) {
   if (migrations.length) {
     say(`Applied ${plural(migrations.length, 'migration')}:\n${migrations.map((m) => `  ${m}`).join('\n')}`);
   }

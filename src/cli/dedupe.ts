@@ -127,7 +127,6 @@ export async function dedupe(opts: DedupeOptions): Promise<void> {
   let ids: string[] = [];
   let model: MatchModel = start;
   let compared = 0;
-  let kept = 0;
   const phases: string[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
@@ -180,7 +179,7 @@ export async function dedupe(opts: DedupeOptions): Promise<void> {
               }
               const order: ToWorker = {
                 model,
-                minWeight: Math.log2(threshold / (1 - threshold)) - priorWeight(model) - 6,
+                minWeight: Math.log2(threshold / (1 - threshold)) - priorWeight(model),
               };
               for (const w of workers) w.postMessage(order);
               break;
@@ -192,7 +191,6 @@ export async function dedupe(opts: DedupeOptions): Promise<void> {
               break;
             case 'done':
               compared += message.compared;
-              kept += message.kept;
               phases.push(
                 Object.entries(message.seconds)
                   .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
@@ -261,7 +259,6 @@ export async function dedupe(opts: DedupeOptions): Promise<void> {
     `Compared ${plural(compared, 'pair')}; wrote ${plural(order.length, 'matched pair')} (probability ≥ ${threshold}) to ${opts.output} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );
   say(`Processor time by thread: ${phases.map((p, i) => `[${i + 1}] ${p}`).join('; ')}.`);
-  void kept;
 }
 
 /** Transitive closure of the matched pairs: every record with the first record of its group. */

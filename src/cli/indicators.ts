@@ -94,6 +94,6 @@ export function registerIndicators(program: Command) {
           const perThousand = indicator.unit === 'count';
           for (const l of lines) say(`  ${l[1]!.padEnd(width)}  ${(l[3] || '–').padStart(10)}${perThousand && l[4] ? `  (${l[4]} per 1,000)` : ''}`);
         }
-      });
+      }, {}, { machineReadable: !!opts.csv });
     });
 }
