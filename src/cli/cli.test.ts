@@ -35,7 +35,8 @@ function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 120_000,
+      // Generous: a first run migrates and seeds an embedded database, slow on a busy two-core machine.
+      timeout: 300_000,
     });
     let stdout = '';
     let stderr = '';

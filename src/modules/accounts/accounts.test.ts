@@ -186,13 +186,20 @@ test('unknown pages get a GOV.UK 404 page and the API gets problem details', asy
 });
 
 test('sign-in attempts from one address are throttled', async () => {
-  const b = new Browser(ctx.app);
-  await b.get('/sign-in');
-  const statuses: number[] = [];
-  for (let i = 0; i <= ctx.config.signInAttemptsPerMinute; i++) {
-    statuses.push((await b.post('/sign-in', { email: `throttle-${i}@endeavour.demo`, password: 'whatever-password' })).statusCode);
+  // Its own app with a small limit: the attempts must all fall within one minute even on a busy machine.
+  const small = await createTestApp({ signInAttemptsPerMinute: 5 });
+  try {
+    const b = new Browser(small.app);
+    await b.get('/sign-in');
+    const statuses: number[] = [];
+    for (let i = 0; i <= small.config.signInAttemptsPerMinute; i++) {
+      statuses.push((await b.post('/sign-in', { email: `throttle-${i}@endeavour.demo`, password: 'whatever-password' })).statusCode);
+    }
+    assert.equal(statuses.at(-1), 429);
+    assert.ok(statuses.slice(0, -1).every((s) => s !== 429), statuses.join(','));
+    const page = await b.post('/sign-in', { email: 'x@endeavour.demo', password: 'y' });
+    assert.match(page.body, /Too many attempts/);
+  } finally {
+    await small.close();
   }
-  assert.equal(statuses.at(-1), 429);
-  const page = await b.post('/sign-in', { email: 'x@endeavour.demo', password: 'y' });
-  assert.match(page.body, /Too many attempts/);
 });
