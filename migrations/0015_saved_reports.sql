@@ -51,22 +51,35 @@ CREATE POLICY saved_reports_update ON saved_reports FOR UPDATE TO endeavour_app
   );
 GRANT SELECT, INSERT, UPDATE ON saved_reports TO endeavour_app;
 
+-- What a report reads of the incidents its viewer's organisation holds, in one index: reports read
+-- the holder's incidents through it alone (an index-only scan), a third of the rows of a
+-- three-agency partnership and a fraction of each row, instead of every incident in full. It has
+-- every column a report can filter or group incidents by, and id, which the row-level security policy
+-- itself reads. Coordinates too, for the hotspot map's counts and density.
+CREATE INDEX incidents_report ON incidents (owner_organisation_id, occurred_from)
+  INCLUDE (id, area_id, ward_id, category, asb_type_id, source_organisation_id, how_reported, status, created_by,
+    hate, domestic, alcohol, drugs, youth, vulnerable_victim, latitude, longitude);
+
 -- People on incidents, for reports that count them. incident_people is visible exactly when its
 -- incident is, and its policy checks that row by row: right for one incident's page, but over a
 -- partnership's millions of links it is a nested loop with a subquery per link. This function applies
 -- the same rule once, as a join (the incident's organisation is the reader's, or a live share of the
--- incident reaches them: incidents_select), and returns only the link itself. Reports join it to
--- incidents through row-level security as well, so the rule is applied twice and can only narrow.
--- The dates (occurred_from, half-open) let a report of one year read one year of links.
+-- incident reaches them: incidents_select), in two halves that can each use an index, and returns only
+-- the links. Reports join them to incidents through row-level security as well, so the rule is applied
+-- twice and can only narrow. The dates (occurred_from, half-open) let a report of a year read a year.
 CREATE FUNCTION app_report_incident_people(p_from timestamptz, p_to timestamptz)
   RETURNS TABLE (incident_id uuid, person_id uuid, role text)
-  LANGUAGE sql STABLE SECURITY DEFINER ROWS 100000 SET search_path = public
+  LANGUAGE sql STABLE SECURITY DEFINER ROWS 100000 SET search_path = public SET work_mem = '64MB'
   AS $$
     SELECT ip.incident_id, ip.person_id, ip.role
-    FROM incident_people ip JOIN incidents i ON i.id = ip.incident_id
-    WHERE (i.owner_organisation_id = (SELECT app_org_id()) OR i.id IN (SELECT app_shared_ids('incident', 'view')))
-      AND (p_from IS NULL OR i.occurred_from >= p_from)
-      AND (p_to IS NULL OR i.occurred_from < p_to)
+    FROM incidents i JOIN incident_people ip ON ip.incident_id = i.id
+    WHERE i.owner_organisation_id = (SELECT app_org_id())
+      AND i.occurred_from >= coalesce(p_from, '-infinity') AND i.occurred_from < coalesce(p_to, 'infinity')
+    UNION ALL
+    SELECT ip.incident_id, ip.person_id, ip.role
+    FROM incidents i JOIN incident_people ip ON ip.incident_id = i.id
+    WHERE i.owner_organisation_id <> (SELECT app_org_id()) AND i.id IN (SELECT app_shared_ids('incident', 'view'))
+      AND i.occurred_from >= coalesce(p_from, '-infinity') AND i.occurred_from < coalesce(p_to, 'infinity')
   $$;
 REVOKE ALL ON FUNCTION app_report_incident_people(timestamptz, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_report_incident_people(timestamptz, timestamptz) TO endeavour_app;

@@ -1,20 +1,19 @@
 // Queries for the hotspot map. Every function runs inside withUser with the report builder's own
 // conditions for the same filters, so the map counts exactly the incidents the viewer may see and
 // a report of the same filters agrees with it.
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/with-user.ts';
-import { conditions, type ReportFilters } from '../report-builder/service.ts';
+import { selectRecords, type ReportFilters } from '../report-builder/service.ts';
 import type { WeightedPoint } from './density.ts';
 
-const whereOf = (f: ReportFilters, extra: RawBuilder<unknown>[] = []) => {
-  const where = [...conditions(f), ...extra];
-  return where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``;
-};
 const MAPPED = sql`r.latitude IS NOT NULL AND r.longitude IS NOT NULL`;
+// The filtered incidents the viewer may see, as the report builder reads them (each half with its index).
+const rows = selectRecords;
 
 export async function counts(tx: Tx, f: ReportFilters) {
   const r = await sql<{ total: number; mapped: number }>`
-    SELECT count(*)::int AS total, count(*) FILTER (WHERE ${MAPPED})::int AS mapped FROM incidents r ${whereOf(f)}`.execute(tx);
+    SELECT count(*)::int AS total, count(*) FILTER (WHERE s.mapped)::int AS mapped
+    FROM (${rows(f, sql`(${MAPPED}) AS mapped`)}) s`.execute(tx);
   return r.rows[0] ?? { total: 0, mapped: 0 };
 }
 
@@ -22,7 +21,7 @@ export async function counts(tx: Tx, f: ReportFilters) {
 export async function areaCounts(tx: Tx, f: ReportFilters) {
   const r = await sql<{ area_id: string | null; ward_id: string | null; by_ward: number; n: number }>`
     SELECT s.area_id::text, s.ward_id::text, GROUPING(s.ward_id)::int AS by_ward, count(*)::int AS n
-    FROM (SELECT r.area_id, r.ward_id FROM incidents r ${whereOf(f)}) s
+    FROM (${rows(f, sql`r.area_id, r.ward_id`)}) s
     GROUP BY GROUPING SETS ((s.area_id), (s.ward_id))`.execute(tx);
   return {
     districts: r.rows.filter((x) => x.by_ward === 1).map((x) => ({ id: x.area_id, n: x.n })),
@@ -39,16 +38,17 @@ export interface PlaceCount {
   n: number;
 }
 
+const PLACE_COLUMNS = sql`r.place_key AS key, r.location_text AS label, r.postcode, r.latitude AS lat, r.longitude AS lng`;
+
 /**
  * The places with most incidents: by address (the same UPRN, or postcode and described place, as the
  * repeats rules key them), most first.
  */
 export async function topPlaces(tx: Tx, f: ReportFilters, limit: number): Promise<PlaceCount[]> {
   const r = await sql<PlaceCount>`
-    SELECT r.place_key AS key, min(r.location_text) AS label, min(r.postcode) AS postcode,
-      avg(r.latitude) AS lat, avg(r.longitude) AS lng, count(*)::int AS n
-    FROM incidents r ${whereOf(f, [sql`r.place_key IS NOT NULL`])}
-    GROUP BY r.place_key
+    SELECT s.key, min(s.label) AS label, min(s.postcode) AS postcode, avg(s.lat) AS lat, avg(s.lng) AS lng, count(*)::int AS n
+    FROM (${rows(f, PLACE_COLUMNS, [sql`r.place_key IS NOT NULL`])}) s
+    GROUP BY s.key
     ORDER BY n DESC, label
     LIMIT ${limit}`.execute(tx);
   return r.rows;
@@ -65,12 +65,11 @@ export async function repeatPlaceKeys(tx: Tx, keys: string[]): Promise<Set<strin
 
 /** Repeat locations among the filtered incidents, wherever they rank, with their counts in this set (placed where their mapped incidents are). */
 export async function repeatPlaces(tx: Tx, f: ReportFilters, limit: number): Promise<PlaceCount[]> {
+  const flagged = sql`r.place_key IN (SELECT rf.subject_key FROM repeat_flags rf WHERE rf.kind = 'location' AND rf.expires_at > now())`;
   const r = await sql<PlaceCount>`
-    SELECT r.place_key AS key, min(r.location_text) AS label, min(r.postcode) AS postcode,
-      avg(r.latitude) AS lat, avg(r.longitude) AS lng, count(*)::int AS n
-    FROM incidents r
-    ${whereOf(f, [sql`r.place_key IN (SELECT rf.subject_key FROM repeat_flags rf WHERE rf.kind = 'location' AND rf.expires_at > now())`])}
-    GROUP BY r.place_key
+    SELECT s.key, min(s.label) AS label, min(s.postcode) AS postcode, avg(s.lat) AS lat, avg(s.lng) AS lng, count(*)::int AS n
+    FROM (${rows(f, PLACE_COLUMNS, [flagged])}) s
+    GROUP BY s.key
     ORDER BY n DESC, label
     LIMIT ${limit}`.execute(tx);
   return r.rows;
@@ -90,9 +89,8 @@ export interface MapPoint {
 /** The newest mapped incidents, one more than the limit so the caller can tell there are more. */
 export async function points(tx: Tx, f: ReportFilters, limit: number): Promise<MapPoint[]> {
   const r = await sql<MapPoint>`
-    SELECT r.id, r.reference, r.latitude AS lat, r.longitude AS lng, r.occurred_from, r.category, r.asb_type_id, r.place_key
-    FROM incidents r ${whereOf(f, [MAPPED])}
-    ORDER BY r.occurred_from DESC, r.id
+    SELECT * FROM (${rows(f, sql`r.id, r.reference, r.latitude AS lat, r.longitude AS lng, r.occurred_from, r.category, r.asb_type_id, r.place_key`, [MAPPED])}) s
+    ORDER BY s.occurred_from DESC, s.id
     LIMIT ${limit + 1}`.execute(tx);
   return r.rows;
 }
@@ -105,8 +103,8 @@ export async function points(tx: Tx, f: ReportFilters, limit: number): Promise<M
 export async function weightedPoints(tx: Tx, f: ReportFilters, exact: boolean): Promise<WeightedPoint[]> {
   const step = exact ? 0.00001 : 0.005;
   const r = await sql<WeightedPoint>`
-    SELECT (round(r.latitude / ${step}) * ${step})::float8 AS lat, (round(r.longitude / ${step}) * ${step})::float8 AS lng, count(*)::int AS n
-    FROM incidents r ${whereOf(f, [MAPPED])}
+    SELECT (round(s.lat / ${step}) * ${step})::float8 AS lat, (round(s.lng / ${step}) * ${step})::float8 AS lng, count(*)::int AS n
+    FROM (${rows(f, sql`r.latitude AS lat, r.longitude AS lng`, [MAPPED])}) s
     GROUP BY 1, 2`.execute(tx);
   return r.rows;
 }

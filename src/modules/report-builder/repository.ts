@@ -60,19 +60,30 @@ export function fromClause(d: ReportDefinition | ReportFilters): RawBuilder<unkn
 }
 
 /**
+ * `SELECT <columns> FROM <the definition's records> WHERE <its conditions>`: for record types whose
+ * visibility splits (definitions.ts), as the union of the viewer's organisation's own rows and those
+ * shared with it, each half able to use an index; row-level security applies to both.
+ */
+export function selectRecords(d: ReportDefinition | ReportFilters, columns: RawBuilder<unknown>, extra: RawBuilder<unknown>[] = []): RawBuilder<unknown> {
+  const where = [...conditions(d), ...extra];
+  const from = fromClause(d);
+  const whereOf = (more: RawBuilder<unknown>[]) => (more.length ? sql`WHERE ${sql.join(more, sql` AND `)}` : sql``);
+  const v = d.record.visibility;
+  const withSql = d.record.with ? sql`WITH ${d.record.with(instants(d))} ` : sql``;
+  if (!v) return sql`${withSql}SELECT ${columns} FROM ${from} ${whereOf(where)}`;
+  return sql`${withSql}SELECT ${columns} FROM ${from} ${whereOf([v.own, ...where])} UNION ALL SELECT ${columns} FROM ${from} ${whereOf([v.shared, ...where])}`;
+}
+
+/**
  * The measure for every group, and the totals over each grouping and overall. A count is grouped
  * once and its totals added up afterwards; any other measure (a distinct count, whose total is not
  * the sum of its groups) gets its totals from the database, with grouping sets.
  */
 export async function aggregate(tx: Tx, d: ReportDefinition): Promise<{ rows: AggregateRow[]; tooMany: boolean }> {
-  const where = conditions(d);
-  const whereSql = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``;
   const key = (dim: Dimension, ref: RawBuilder<unknown>) => (dim.asKey ? dim.asKey(ref) : sql`${ref}::text`);
   const m = d.measure.input ? sql`, ${d.measure.input} AS m` : sql``;
   // Rows are grouped on raw values (uuids, dates) and only each group's key is turned into text.
-  const inner = d.group2
-    ? sql`SELECT ${d.group.expr} AS g1, ${d.group2.expr} AS g2${m} FROM ${fromClause(d)} ${whereSql}`
-    : sql`SELECT ${d.group.expr} AS g1${m} FROM ${fromClause(d)} ${whereSql}`;
+  const inner = selectRecords(d, d.group2 ? sql`${d.group.expr} AS g1, ${d.group2.expr} AS g2${m}` : sql`${d.group.expr} AS g1${m}`);
   const keys = d.group2 ? sql`${key(d.group, sql`s.g1`)} AS k1, ${key(d.group2, sql`s.g2`)} AS k2` : sql`${key(d.group, sql`s.g1`)} AS k1, NULL::text AS k2`;
   if (d.measure.additive) {
     const groupBy = d.group2 ? sql`s.g1, s.g2` : sql`s.g1`;

@@ -19,7 +19,7 @@ export type { ReportDefinition, ReportFilters, ReportOptions, ParsedReport } fro
 export type { ReportTable } from './table.ts';
 export type { SavedReport } from './repository.ts';
 export { parseReport, toQueryString, toParams, filterParams, describe, describeFilters, filterChoices, vocabularyNames } from './params.ts';
-export { conditions } from './repository.ts';
+export { conditions, selectRecords } from './repository.ts';
 export { RECORD_TYPES, recordType } from './definitions.ts';
 export { filterFields } from './view-model.ts';
 
@@ -111,7 +111,7 @@ export function myTeams(db: Kysely<DB>, actor: Actor) {
   return withUser(db, actor.userId, (tx) => repo.myTeams(tx, actor.userId));
 }
 
-/** Checks the definition again (it came back from a form) and saves it; null if it does not parse. */
+/** Checks the definition again (it came back through a form) and saves it, or says what is wrong. */
 export async function saveReport(db: Kysely<DB>, actor: Actor, query: unknown, input: SaveInput): Promise<{ id: string } | { problem: 'definition' | 'team' }> {
   return withUser(db, actor.userId, async (tx) => {
     const options = await repo.reportOptions(tx, actor.partnershipId);

@@ -48,7 +48,7 @@ function identity(hash: number, kind: number): number {
 }
 
 /**
- * Groups records by blocking key. Each kind of key has a budget of pairs (pairsPerRecord × records,
+ * Groups records by blocking key. Each kind of key has a budget of pairs (pairsPerRecord, default 6, × records,
  * at least 100,000; a tenth for coarse kinds) spent on its smallest blocks first, so that a key
  * shared by very many records — a common surname, a placeholder date — costs nothing and the run
  * grows about linearly with the number of records. Pairs in a left-out block are still compared if
@@ -92,7 +92,7 @@ export function buildBlocks(people: readonly PreparedPerson[], opts: BlockOption
     if (t - s >= 2) byKind[entryId[s]! % 64]!.push({ start: s, end: t });
     s = t;
   }
-  const perRecord = opts.pairsPerRecord ?? 10;
+  const perRecord = opts.pairsPerRecord ?? 6;
   const kept: { start: number; end: number }[] = [];
   const leftOut = { blocks: 0, pairs: 0, largest: 0, examples: [] as string[] };
   const leftOutBlocks: { start: number; end: number }[] = [];

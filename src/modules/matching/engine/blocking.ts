@@ -32,10 +32,10 @@ function primaryCode(word: string): string {
  * - `y:` first-name sound + year and month of birth (survives a changed surname);
  * - `D:` date of birth with day and month in either order, + the initial of either name (survives
  *   a transposed date and anything in the other name); `d:` a date of birth that is no date, as written;
- * - `p:` postcode; `a:` house number + street + postcode district or town;
+ * - `p:` postcode + house number; `a:` house number + street + postcode district or town;
  * - `u:` UPRN, `e:` email, `l:` the part of an email before the @, `t:` phone, `x:` identifier;
  * - coarse kinds, starting `~`: `~n:` the sound of any one name alone, `~t:` town + year of birth,
- *   `~d:` date of birth alone, `~i:` year of birth + initials.
+ *   `~d:` date of birth alone, `~i:` year of birth + initials, `~p:` postcode alone.
  *   They find pairs with everything else garbled where they are rare, and get a small budget.
  * Batch matching gives each kind a budget of pairs and keeps its smallest blocks first (batch.ts).
  */
@@ -56,6 +56,7 @@ export const KEY_KINDS = [
   '~t:',
   '~d:',
   '~i:',
+  '~p:',
 ] as const;
 
 export function keyKind(key: string): number {
@@ -105,7 +106,11 @@ export function blockingKeys(p: PreparedPerson): string[] {
     if (p.last) add(keys, `${date}l${p.last[0]}`);
   }
   const addr = p.address;
-  if (addr.postcode.length >= 3) add(keys, `p:${addr.postcode}`);
+  // With the house number where there is one: a postcode alone is a street's worth of neighbours.
+  if (addr.postcode.length >= 3) {
+    add(keys, `p:${addr.postcode}:${addr.numbers[0] ?? ''}`);
+    add(keys, `${COARSE_PREFIX}p:${addr.postcode}`);
+  }
   if (addr.numbers.length && addr.streetWords.length)
     add(keys, `a:${addr.numbers[0]}:${addr.streetWords[0]}:${addr.outward || addr.town}`);
   if (addr.uprn) add(keys, `u:${addr.uprn}`);

@@ -1,7 +1,7 @@
 // The field comparisons: each reduces a pair of prepared people to one graded agreement level per
 // field (MISSING when either side has nothing to compare). Levels are ordered from strongest to
 // weakest agreement; their weights come from the model, not from here.
-import { jaroWinklerAtLeast, withinOneEdit } from './strings.ts';
+import { editDistance, jaroWinklerAtLeast, withinOneEdit } from './strings.ts';
 import type { PreparedPerson } from './prepare.ts';
 
 export const MISSING = 255;
@@ -20,7 +20,8 @@ export const IDENTIFIER = 9;
 export const NAMES_SWAPPED = 10;
 /**
  * Not a field: set (to 0) when the two records place the person in the same dwelling (same address
- * or UPRN, the same full postcode, or the same landline), where a shared surname says little.
+ * or UPRN, the same landline, or the same full UK postcode when there are no address lines to
+ * compare), where a shared surname says little.
  */
 export const SAME_DWELLING = 11;
 export const VECTOR_LENGTH = 12;
@@ -40,12 +41,13 @@ export const DOB = {
   EXACT: 0,
   TRANSPOSED: 1,
   TYPO: 2,
-  PARTIAL: 3,
-  MONTH: 4,
-  YEAR: 5,
-  DECADE: 6,
-  AGE: 7,
-  DIFFERENT: 8,
+  TWO_DIGITS: 3,
+  PARTIAL: 4,
+  MONTH: 5,
+  YEAR: 6,
+  DECADE: 7,
+  AGE: 8,
+  DIFFERENT: 9,
 } as const;
 export const SEX = { SAME: 0, DIFFERENT: 1 } as const;
 export const ADDR = { UPRN: 0, EXACT: 1, SIMILAR: 2, STREET: 3, TOWN: 4, DIFFERENT: 5 } as const;
@@ -148,9 +150,11 @@ export function compareNames(a: PreparedPerson, b: PreparedPerson, out: Uint8Arr
     return;
   const cf = crossLevel(a.first, b.last, a.firstPhonetic, b.lastPhonetic);
   const cl = crossLevel(a.last, b.first, a.lastPhonetic, b.firstPhonetic);
-  // Every crosswise comparison made must be exact or a typo: one similar pair is common by chance.
-  const good = (c: number) => c === MISSING || (c >= 0 && c <= 2);
-  if ((cf === MISSING && cl === MISSING) || !good(cf) || !good(cl)) return;
+  // One crosswise comparison must be exact or a typo (one similar pair is common by chance), and
+  // the other at least partly similar, or not there to compare.
+  const strong = (c: number) => c !== MISSING && c >= 0 && c <= 2;
+  const fair = (c: number) => c === MISSING || (c >= 0 && c <= 4);
+  if (!(strong(cf) && fair(cl)) && !(strong(cl) && fair(cf))) return;
   out[FIRST_NAME] = cf;
   out[LAST_NAME] = cl;
   out[NAMES_SWAPPED] = 0;
@@ -204,6 +208,7 @@ export function compareDateOfBirth(a: PreparedPerson, b: PreparedPerson): number
     if (da.digits === db.digits) return DOB.EXACT;
     if (da.year === db.year && da.month === db.day && da.day === db.month) return DOB.TRANSPOSED;
     if (withinOneEdit(da.digits, db.digits)) return DOB.TYPO;
+    if (editDistance(da.digits, db.digits, 2) <= 2) return DOB.TWO_DIGITS;
     // 1 January is what many systems record when only the year is known.
     if (da.year === db.year && ((da.month === 1 && da.day === 1) || (db.month === 1 && db.day === 1)))
       return DOB.PARTIAL;
@@ -346,7 +351,11 @@ export function compareVector(a: PreparedPerson, b: PreparedPerson, out: Uint8Ar
   const phone = comparePhone(a, b);
   const sharedLandline = phone === PHONE_LEVEL.EXACT && isLandline(a.phone);
   out[PHONE] = sameDwelling && sharedLandline ? MISSING : phone;
-  out[SAME_DWELLING] = sameDwelling || out[POSTCODE] === PC.EXACT || sharedLandline ? 0 : MISSING;
+  // A full UK postcode stands in for the dwelling only when the address lines cannot be compared:
+  // with lines that differ it is a neighbour, and other countries' codes cover whole suburbs.
+  const postcodeOnly =
+    out[POSTCODE] === PC.EXACT && !!a.address.outward && (address === MISSING || address === ADDR.TOWN);
+  out[SAME_DWELLING] = sameDwelling || sharedLandline || postcodeOnly ? 0 : MISSING;
   out[EMAIL] = compareEmail(a, b);
   out[IDENTIFIER] = compareIdentifiers(a, b);
   return out;

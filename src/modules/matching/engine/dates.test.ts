@@ -54,7 +54,8 @@ test('year only, a 1 January placeholder, and near dates', () => {
   assert.equal(dob('1987-03-12', '1987'), DOB.PARTIAL);
   assert.equal(dob('1987-03-12', '03/1987'), DOB.PARTIAL);
   assert.equal(dob('1987-03-12', '1987-01-01'), DOB.PARTIAL);
-  assert.equal(dob('1987-03-12', '1987-04-02'), DOB.MONTH);
+  assert.equal(dob('1987-03-12', '1987-02-28'), DOB.MONTH);
+  assert.equal(dob('1974-10-05', '1984-10-03'), DOB.TWO_DIGITS);
   assert.equal(dob('1987-03-12', '1986-11-20'), DOB.YEAR);
   assert.equal(dob('1987-03-12', '1981-07-30'), DOB.DECADE);
   assert.equal(dob('1987-03-12', '1950-07-30'), DOB.DIFFERENT);

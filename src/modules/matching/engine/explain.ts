@@ -157,6 +157,8 @@ function describeDob(level: number, a: PreparedPerson, b: PreparedPerson, redact
       return `Date of birth: day and month swapped${both}`;
     case DOB.TYPO:
       return `Date of birth: one digit different or two digits swapped${both}`;
+    case DOB.TWO_DIGITS:
+      return `Date of birth: two digits different${both}`;
     case DOB.PARTIAL:
       if (a.dob.kind === 'date' && b.dob.kind === 'date') {
         return `Date of birth: same year, and the same month or a 1 January placeholder${both}`;

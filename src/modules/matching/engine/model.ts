@@ -68,7 +68,7 @@ export const COMPARISONS: readonly ComparisonDefinition[] = [
     name: 'date_of_birth',
     index: DATE_OF_BIRTH,
     field: 'date_of_birth',
-    levels: ['exact', 'transposed', 'typo', 'partial', 'month', 'year', 'decade', 'age', 'different'],
+    levels: ['exact', 'transposed', 'typo', 'two_digits', 'partial', 'month', 'year', 'decade', 'age', 'different'],
   },
   { name: 'gender', index: GENDER, field: 'gender', levels: ['same', 'different'] },
   {
@@ -154,15 +154,16 @@ export const DEFAULT_MODEL: MatchModel = {
       [0.08, 0.91],
     ]),
     date_of_birth: lv([
-      [0.88, 0.000033],
+      [0.87, 0.000033],
       [0.015, 0.000012],
       [0.04, 0.0003],
+      [0.01, 0.003],
       [0.015, 0.0015],
       [0.01, 0.002],
       [0.015, 0.02],
       [0.015, 0.11],
       [0.005, 0.03],
-      [0.005, 0.836155],
+      [0.005, 0.833155],
     ]),
     gender: lv([
       [0.95, 0.5],
