@@ -1,6 +1,7 @@
--- Proposed follow-up for migrations/0009 (needs its own migration number, after 0010 so that merged
--- records can be left out): match_person_candidates() with (1) no whole-name trigram search when a date
--- of birth is given, and a bound on it otherwise; (2) records merged into another (0010) left out.
+-- The on-entry lookup (0009) at a million people: its last-resort whole-name trigram search was
+-- unbounded, so a common first name had every holder rechecked, and it ran even when a date of birth
+-- had already found everyone born that day who shares the initial. Now it runs only without a date of
+-- birth and reads at most 200 index matches. People merged into another (0010) are no longer offered.
 CREATE OR REPLACE FUNCTION match_person_candidates(
     p_partnership uuid, p_first_names text[], p_last_raw text[], p_dob date,
     p_identifiers text[], p_phone text, p_email text, p_postcode_key text, p_uprn bigint)
@@ -135,10 +136,10 @@ CREATE OR REPLACE FUNCTION match_person_candidates(
         coalesce((SELECT jsonb_agg(jsonb_build_object('first_name', a.first_name, 'last_name', a.last_name))
           FROM (SELECT a.first_name, a.last_name FROM person_aliases a WHERE a.person_id = p.id LIMIT 10) a), '[]'::jsonb)
       FROM found JOIN people p ON p.id = found.pid
-      WHERE p.merged_into_id IS NULL
       LEFT JOIN LATERAL (
         SELECT a.address, a.postcode, a.uprn FROM person_addresses a WHERE a.person_id = p.id
         ORDER BY (a.to_date IS NULL) DESC, a.from_date DESC NULLS LAST, a.created_at DESC LIMIT 1) addr ON true
+      WHERE p.merged_into_id IS NULL
       ORDER BY found.n;
   END $$;
 
