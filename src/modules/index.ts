@@ -6,6 +6,7 @@ import { accountRoutes } from './accounts/routes.ts';
 import { homeRoutes } from './home/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import { incidentRoutes } from './incidents/routes.ts';
+import { incidentImportRoutes } from './incident-import/routes.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { caseReviewRoutes } from './case-reviews/routes.ts';
 import { repeatRoutes } from './repeats/routes.ts';
@@ -31,6 +32,7 @@ export async function registerModules(app: FastifyInstance, deps: AppDeps) {
   await accountRoutes(app, deps);
   await homeRoutes(app, deps);
   await searchRoutes(app, deps);
+  await incidentImportRoutes(app, deps);
   await incidentRoutes(app, deps);
   await caseRoutes(app, deps);
   await caseReviewRoutes(app, deps);

@@ -27,27 +27,9 @@ const today = new Date().toISOString().slice(0, 10);
 const [ty, tm, td] = today.split('-');
 const issuedToday = { 'issued_on-day': String(Number(td)), 'issued_on-month': String(Number(tm)), 'issued_on-year': ty! };
 
-function multipart(fields: Record<string, string>, file?: { filename: string; content: Buffer; type?: string }) {
-  const boundary = `----endeavour${crypto.randomBytes(8).toString('hex')}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.filename}"\r\nContent-Type: ${file.type ?? 'application/octet-stream'}\r\n\r\n`), file.content, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
-}
-
 /** Posts a file the way the upload form does: the CSRF token in the query string. */
-async function upload(b: Browser, url: string, fields: Record<string, string>, file?: { filename: string; content: Buffer; type?: string }, csrf: string | null = b.csrf) {
-  const body = multipart(fields, file);
-  const sep = url.includes('?') ? '&' : '?';
-  return b.app.inject({
-    method: 'POST',
-    url: csrf === null ? url : `${url}${sep}_csrf=${encodeURIComponent(csrf)}`,
-    payload: body.payload,
-    headers: { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': body.type },
-  });
+function upload(b: Browser, url: string, fields: Record<string, string>, file?: { filename: string; content: Buffer; type?: string }, csrf: string | null = b.csrf) {
+  return b.upload(url, fields, file, { csrf });
 }
 
 /** A real 1×1 PNG: signature, IHDR, IDAT and IEND chunks with their CRCs. */

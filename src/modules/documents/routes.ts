@@ -14,7 +14,7 @@ import { registerShareRoutes } from './share-routes.ts';
 import { letterRoutes } from './letter-routes.ts';
 import { templateRoutes } from './template-routes.ts';
 import { ALLOWED_DESCRIPTION, checkUpload, UPLOAD_LIMIT_BYTES } from './file-check.ts';
-import { readMultipart } from './multipart.ts';
+import { readMultipart } from '../../platform/http/multipart.ts';
 import { sendDownload } from './download.ts';
 import * as service from './service.ts';
 

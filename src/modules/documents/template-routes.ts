@@ -10,7 +10,7 @@ import { isUuid } from '../../platform/http/fields.ts';
 import { addError, emptyErrors, formValue, type FormErrors } from '../../platform/http/forms.ts';
 import { KINDS } from '../interventions/kinds.ts';
 import { checkTemplate, MERGE_FIELDS, TEMPLATE_LIMIT_BYTES } from './letters.ts';
-import { readMultipart } from './multipart.ts';
+import { readMultipart } from '../../platform/http/multipart.ts';
 import { safeFilename } from './file-check.ts';
 import { sendDownload } from './download.ts';
 import * as service from './service.ts';

@@ -133,7 +133,7 @@ async function checkPeople(tx: Tx, entries: PersonEntry[]): Promise<SaveProblem 
 export async function createIncident(
   db: Kysely<DB>,
   actor: Actor,
-  input: { core: IncidentCore; location: LocationInput; people: PersonEntry[]; vehicles: VehicleEntry[] },
+  input: { core: IncidentCore; location: LocationInput; people: PersonEntry[]; vehicles: VehicleEntry[]; sourceReference?: string },
 ): Promise<{ kind: 'ok'; id: string; reference: string } | { kind: 'invalid'; problem: SaveProblem }> {
   const checked = await withUser(db, actor.userId, async (tx) => {
     const place = await resolveLocation(tx, actor.partnershipId, input.location);
@@ -165,6 +165,7 @@ export async function createIncident(
     const row = await repo.insertIncident(tx, {
       ...core,
       ...checked.columns,
+      source_reference: input.sourceReference ?? null,
       partnership_id: actor.partnershipId,
       owner_organisation_id: actor.organisationId,
       created_by: actor.userId,

@@ -317,19 +317,8 @@ test('series figures: CSV checked line by line, re-importing replaces, percentag
 
 // --- the administrator's pages -------------------------------------------------------------------
 
-async function multipartUpload(b: Browser, csv: string, csrf: string | null = b.csrf) {
-  const boundary = `----endeavour${crypto.randomBytes(8).toString('hex')}`;
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="figures.csv"\r\nContent-Type: text/csv\r\n\r\n`),
-    Buffer.from(csv),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return b.app.inject({
-    method: 'POST',
-    url: csrf === null ? '/admin/indicators/series' : `/admin/indicators/series?_csrf=${encodeURIComponent(csrf)}`,
-    payload,
-    headers: { cookie: [...b.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': `multipart/form-data; boundary=${boundary}` },
-  });
+function multipartUpload(b: Browser, csv: string, csrf: string | null = b.csrf) {
+  return b.upload('/admin/indicators/series', {}, { filename: 'figures.csv', content: csv, type: 'text/csv' }, { csrf });
 }
 
 const validForm = {

@@ -9,7 +9,7 @@ import { notFound } from '../../platform/http/errors.ts';
 import { isUuid } from '../../platform/http/fields.ts';
 import { addError, emptyErrors, formValue, type FormErrors } from '../../platform/http/forms.ts';
 import { subNavigation } from '../admin/http.ts';
-import { readMultipart } from '../documents/multipart.ts';
+import { readMultipart } from '../../platform/http/multipart.ts';
 import {
   FLAG_NAMES,
   MEASURE_KEYS,

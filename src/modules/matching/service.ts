@@ -30,7 +30,7 @@ export const MAX_STUBS = 3;
 /** At most this many candidates are scored by the engine. */
 export const MAX_SCORED = 30;
 
-export type LookupContext = 'people_form' | 'incident_form' | 'api';
+export type LookupContext = 'people_form' | 'incident_form' | 'api' | 'import';
 
 export interface PersonLookup {
   firstName: string | null;

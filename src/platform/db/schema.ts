@@ -1028,3 +1028,33 @@ export interface DB {
   review_decisions: ReviewDecisionsTable;
   task_disputes: TaskDisputesTable;
 }
+
+// 0022: incidents loaded from another system's export, and the log of each load.
+export interface IncidentsTable {
+  source_reference: string | null;
+}
+
+export interface IncidentImportsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  owner_organisation_id: string;
+  filename: string;
+  rows_read: number;
+  created: number;
+  already_loaded: number;
+  rejected: number;
+  incident_ids: Generated<string[]>;
+  problems: ColumnType<ImportProblem[], string, string>;
+  shared_with_organisation_id: string | null;
+  imported_by: string;
+  imported_at: Generated<Date>;
+}
+
+export interface ImportProblem {
+  line: number;
+  message: string;
+}
+
+export interface DB {
+  incident_imports: IncidentImportsTable;
+}
