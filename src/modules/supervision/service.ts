@@ -215,6 +215,11 @@ export async function reassignTask(
 
 // --- supervision notes ---------------------------------------------------------------------------
 
+/** A case's supervision notes, for the case's own pages (inside their transaction; RLS as the case's). */
+export function supervisionNotesFor(tx: Tx, caseId: string) {
+  return repo.notesOf(tx, caseId);
+}
+
 /** Supervision notes on a case, for a manager who can see it; `canWrite` when they may add one. */
 export async function caseNotes(db: Kysely<DB>, actor: Actor, id: string) {
   if (!isManager(actor)) return FORBIDDEN;

@@ -317,6 +317,10 @@ test('supervision notes: validation, a next review date that moves the case’s 
   assert.match(seen.body, /Supervision note/);
   assert.match(seen.body, /Risk has risen: weekly visits agreed\./);
   assert.equal((await police.get(`/cases/${ids.rising}`)).statusCode, 404);
+  const notesSection = await officer.get(`/cases/${ids.rising}/notes`);
+  assert.equal([...notesSection.body.matchAll(/data-qa="supervision-note"/g)].length, 2, 'the case’s Notes section lists them too');
+  assert.doesNotMatch(notesSection.body, /data-qa="supervision-link"/, 'officers are not offered to supervise');
+  assert.match((await manager.get(`/cases/${ids.rising}/notes`)).body, /data-qa="supervision-link"/);
 });
 
 test('row-level security: notes and reassignments are seen with their case, and written only by its managers', async () => {
