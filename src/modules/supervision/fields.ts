@@ -13,14 +13,18 @@ const reassignSchema = z.object({
   to: uuid('Select the officer to take it on'),
   reason: requiredText('Enter why you are reassigning it', 2000, 'The reason must be 2,000 characters or fewer'),
 });
-export type ReassignFields = { to: string; reason: string };
-const REASSIGN_KEYS = ['to', 'reason'] as const;
+export type ReassignFields = { to: string; reason: string; moveTasks: boolean };
+const REASSIGN_KEYS = ['to', 'reason', 'move_tasks'] as const;
 
 export function parseReassign(body: unknown): { fields: ReassignFields | null; errors: FormErrors; values: Record<string, string> } {
   const values = echoOf(body, REASSIGN_KEYS);
   const parsed = reassignSchema.safeParse({ to: formValue(body, 'to'), reason: formValue(body, 'reason') });
   if (!parsed.success) return { fields: null, errors: zodToFormErrors(parsed.error), values };
-  return { fields: { to: parsed.data.to.toLowerCase(), reason: parsed.data.reason }, errors: emptyErrors(), values };
+  return {
+    fields: { to: parsed.data.to.toLowerCase(), reason: parsed.data.reason, moveTasks: formValue(body, 'move_tasks') === 'yes' },
+    errors: emptyErrors(),
+    values,
+  };
 }
 
 const noteSchema = z.object({

@@ -243,6 +243,20 @@ export async function setLeadOfficer(tx: Tx, id: string, version: number, toUser
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** Unfinished tasks on a case that the organisation set for one person by name (they move with the case). */
+export function openTasksOnCase(tx: Tx, caseId: string, userId: string, organisationId: string) {
+  return tx
+    .selectFrom('tasks')
+    .select(['id', 'title', 'version'])
+    .where('case_id', '=', caseId)
+    .where('assigned_user_id', '=', userId)
+    .where('owner_organisation_id', '=', organisationId)
+    .where('status', 'in', ['open', 'in_progress'])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
 /** Optimistic concurrency: gives the task to one named person only if nobody changed it since `version`. */
 export async function setTaskAssignee(tx: Tx, id: string, version: number, toUserId: string, byUserId: string) {
   const r = await tx

@@ -110,6 +110,8 @@ export async function supervisionRoutes(app: FastifyInstance, deps: AppDeps) {
       record: { reference: found.case.reference, title: found.case.title, holder: found.case.lead_name, href: `/cases/${id}` },
       officers: found.officers.filter((o) => o.id !== found.case.lead_officer_id),
       history: found.history,
+      tasks: found.tasks,
+      submitted: Object.keys(values).length > 0,
       version: conflict?.version ?? found.case.version,
       values,
       errors,

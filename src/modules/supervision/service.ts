@@ -99,8 +99,11 @@ export async function caseReassignForm(db: Kysely<DB>, actor: Actor, id: string)
     if (loaded.kind !== 'ok') return loaded;
     const officers = await repo.assignableOfficers(tx, actor.organisationId);
     const history = await repo.reassignmentsOf(tx, { caseId: id });
+    const tasks = loaded.value.lead_officer_id
+      ? await repo.openTasksOnCase(tx, id, loaded.value.lead_officer_id, actor.organisationId)
+      : [];
     await auditBy(tx, actor, 'view', 'case', id, { purpose: 'reassign' });
-    return { kind: 'ok' as const, value: { case: loaded.value, officers, history } };
+    return { kind: 'ok' as const, value: { case: loaded.value, officers, history, tasks } };
   });
 }
 
@@ -111,7 +114,7 @@ export async function reassignCase(
   actor: Actor,
   id: string,
   version: number,
-  change: { to: string; reason: string },
+  change: { to: string; reason: string; moveTasks: boolean },
 ): Promise<ChangeResult<repo.CaseRow>> {
   if (!isManager(actor)) return FORBIDDEN;
   return withUser(db, actor.userId, async (tx): Promise<ChangeResult<repo.CaseRow>> => {
@@ -143,6 +146,31 @@ export async function reassignCase(
       reassignment_id: row.id,
       version: version + 1,
     });
+    // The old lead's unfinished tasks on the case, set by this organisation, go with it if asked; each
+    // as it stands now (the case's version check covers the case, not its tasks).
+    if (change.moveTasks && before.lead_officer_id) {
+      for (const t of await repo.openTasksOnCase(tx, id, before.lead_officer_id, actor.organisationId)) {
+        if (!(await repo.setTaskAssignee(tx, t.id, t.version, change.to, actor.userId))) continue;
+        const moved = await repo.insertReassignment(tx, {
+          partnership_id: actor.partnershipId,
+          owner_organisation_id: actor.organisationId,
+          case_id: null,
+          task_id: t.id,
+          from_user_id: before.lead_officer_id,
+          to_user_id: change.to,
+          reason: change.reason,
+          reassigned_by: actor.userId,
+        });
+        await auditBy(tx, actor, 'update', 'task', t.id, {
+          fields: ['assigned_user_id', 'assigned_team_id', 'assigned_organisation_id'],
+          from: before.lead_officer_id,
+          to: change.to,
+          reassignment_id: moved.id,
+          with_case_id: id,
+          version: t.version + 1,
+        });
+      }
+    }
     return { kind: 'ok', value: undefined };
   });
 }

@@ -19,7 +19,7 @@ let police: Browser; // a police case officer
 let admin: Browser;
 const ids = {} as Record<
   | 'charnwood' | 'police' | 'manager' | 'officer' | 'second' | 'policeOfficer' | 'policeManager'
-  | 'pastReview' | 'rising' | 'closed' | 'overdueTask' | 'policeTask' | 'victim' | 'questionnaire',
+  | 'pastReview' | 'rising' | 'closed' | 'overdueTask' | 'caseTask' | 'policeTask' | 'victim' | 'questionnaire',
   string
 >;
 const db = () => ctx.database.db;
@@ -72,13 +72,14 @@ async function assess(band: 'standard' | 'medium' | 'high', daysAgo: number) {
     .execute();
 }
 
-async function addTask(owner: string, by: string, title: string, dueDate: string) {
+async function addTask(owner: string, by: string, title: string, dueDate: string, caseId: string | null = null) {
   const r = await db()
     .insertInto('tasks')
     .values({
       partnership_id: ctx.demo.partnershipId,
       owner_organisation_id: owner,
       title,
+      case_id: caseId,
       assigned_user_id: ids.officer,
       due_date: dueDate,
       created_by: by,
@@ -128,7 +129,7 @@ before(async () => {
   await assess('high', 1);
   // One overdue task Charnwood set her, one not yet due, and one overdue task the police set her.
   ids.overdueTask = await addTask(ids.charnwood, ids.manager, 'Visit the victim', isoDaysFromToday(-2));
-  await addTask(ids.charnwood, ids.manager, 'Send the warning letter', isoDaysFromToday(5));
+  ids.caseTask = await addTask(ids.charnwood, ids.manager, 'Send the warning letter', isoDaysFromToday(5), ids.pastReview);
   ids.policeTask = await addTask(ids.police, ids.policeOfficer, 'Police intelligence check', isoDaysFromToday(-1));
 
   manager = await signIn(ctx, 'manager@endeavour.demo');
@@ -218,6 +219,8 @@ test('reassigning a case: validation, a version check, the reason kept, audited 
   const form = await manager.get(`/supervision/cases/${ids.pastReview}/reassign`);
   assert.equal(form.statusCode, 200);
   assert.match(form.body, /Bartholomew Quince/);
+  assert.match(form.body, /Give these 1 open task to the new lead officer too/);
+  assert.match(form.body, /name="move_tasks" type="checkbox" value="yes" checked/);
   const v = await version('cases', ids.pastReview);
 
   const empty = await manager.post(`/supervision/cases/${ids.pastReview}/reassign`, { version: String(v) });
@@ -237,7 +240,9 @@ test('reassigning a case: validation, a version check, the reason kept, audited 
   assert.match(stale.body, /Kept while stale/);
   assert.match(stale.body, new RegExp(`name="version" value="${v}"`), 'the form now carries the saved version');
 
-  const done = await manager.post(`/supervision/cases/${ids.pastReview}/reassign`, { version: String(v), to: ids.second, reason: 'Amira is on leave for a month' });
+  const unticked = await manager.post(`/supervision/cases/${ids.pastReview}/reassign`, { version: String(v), to: '', reason: 'Kept', move_tasks: '' });
+  assert.doesNotMatch(unticked.body, /name="move_tasks" type="checkbox" value="yes" checked/, 'an unticked box stays unticked');
+  const done = await manager.post(`/supervision/cases/${ids.pastReview}/reassign`, { version: String(v), to: ids.second, reason: 'Amira is on leave for a month', move_tasks: 'yes' });
   assert.equal(done.statusCode, 302);
   const c = await db().selectFrom('cases').select(['lead_officer_id', 'version']).where('id', '=', ids.pastReview).executeTakeFirstOrThrow();
   assert.equal(c.lead_officer_id, ids.second);
@@ -248,6 +253,13 @@ test('reassigning a case: validation, a version check, the reason kept, audited 
   assert.equal(audit.details.to, ids.second);
   assert.ok(audit.details.reassignment_id);
   assert.doesNotMatch(JSON.stringify(audit.details), /leave/, 'the reason stays out of the audit log');
+  // Her open task on the case went with it; her task on no case did not.
+  const moved = await db().selectFrom('tasks').select(['assigned_user_id']).where('id', '=', ids.caseTask).executeTakeFirstOrThrow();
+  assert.equal(moved.assigned_user_id, ids.second);
+  const stayed = await db().selectFrom('tasks').select(['assigned_user_id']).where('id', '=', ids.overdueTask).executeTakeFirstOrThrow();
+  assert.equal(stayed.assigned_user_id, ids.officer);
+  const taskAudit = (await auditRows(ctx, { action: 'update', recordId: ids.caseTask })).at(-1)!;
+  assert.equal(taskAudit.details.with_case_id, ids.pastReview);
 
   // Whoever can see the case sees the reassignment and its reason on the timeline.
   const timeline = await officer.get(`/cases/${ids.pastReview}`);
@@ -328,10 +340,10 @@ test('row-level security: notes and reassignments are seen with their case, and 
     withUser(db(), user, async (tx) => Number((await sql<{ n: number }>`SELECT count(*)::integer AS n FROM ${sql.table(table)}`.execute(tx)).rows[0]!.n));
   assert.equal(await count(ids.officer, 'case_supervision_notes'), 2);
   assert.equal(await count(ids.policeManager, 'case_supervision_notes'), 0);
-  assert.equal(await count(ids.officer, 'supervision_reassignments'), 2);
+  assert.equal(await count(ids.officer, 'supervision_reassignments'), 3);
   assert.equal(await count(ids.policeManager, 'supervision_reassignments'), 0);
   // Reassignments are seen with the case or task: the second officer's organisation holds both.
-  assert.equal(await count(ids.second, 'supervision_reassignments'), 2);
+  assert.equal(await count(ids.second, 'supervision_reassignments'), 3);
 
   const insertNote = (user: string) =>
     withUser(db(), user, (tx) => tx.insertInto('case_supervision_notes').values({ case_id: ids.rising, author_id: user, note: 'Sneaky' }).execute());
