@@ -150,6 +150,14 @@ test('the demo manager line-manages the officers of their organisation; a line m
     /same organisation/,
   );
   await assert.rejects(db().updateTable('users').set({ line_manager_id: ids.manager }).where('id', '=', ids.manager).execute(), /own line manager/);
+  // A manager who moves organisation (through user admin, as the app role) stops managing those left behind.
+  const leaver = await addUser('leaving-manager@endeavour.demo', 'police@endeavour.demo', 'Leonora Fitch', ['manager']);
+  const report = await addUser('left-behind@endeavour.demo', 'police@endeavour.demo', 'Percival Amblethwaite', ['case_officer']);
+  await db().updateTable('users').set({ line_manager_id: leaver }).where('id', '=', report).execute();
+  await withUser(db(), ids.manager, (tx) => tx.updateTable('users').set({ organisation_id: ids.charnwood }).where('id', '=', leaver).execute());
+  const after = await db().selectFrom('users').select('line_manager_id').where('id', '=', report).executeTakeFirstOrThrow();
+  assert.equal(after.line_manager_id, null);
+  await db().updateTable('users').set({ active: false }).where('id', 'in', [leaver, report]).execute();
 });
 
 test('only managers reach supervision; another organisation’s manager sees none of ours', async () => {
