@@ -28,6 +28,8 @@ test('the manager supervises an officer: overdue task, reassign a case, a superv
 
   // Her open cases, and reassigning the first.
   await activate(page, page.getByRole('link', { name: 'Open cases', exact: true }), 'the open cases tab');
+  await expect(page.getByTestId('officer-cases')).toBeVisible();
+  await expectNoAxeViolations(page, 'the officer’s open cases');
   const firstCase = page.getByTestId('officer-case').first();
   const reference = (await firstCase.getByRole('link').first().textContent())!.trim();
   await activate(page, firstCase.getByRole('link', { name: `Reassign ${reference}` }), 'the reassign link');
