@@ -1,7 +1,8 @@
 // A year of demo casework so a fresh `npm start` has something to look at: incidents across the
 // districts from police, council and housing sources, a few repeat victims, cases with notes and
-// tasks. Deterministic (seeded random), invented throughout, and inserted as the migrator because
-// it is set-up, not anyone's action. Tests seed the demo without it, to keep their counts exact.
+// tasks (one of each officer's overdue). Deterministic (seeded random), invented throughout, and
+// inserted as the migrator because it is set-up, not anyone's action. Tests seed the demo without
+// it, to keep their counts exact.
 import type { Transaction } from 'kysely';
 import type { DB, AsbCategory } from '../platform/db/schema.ts';
 import { seededRandom } from './random.ts';
@@ -140,6 +141,21 @@ export async function seedDemoCasework(tx: Transaction<DB>, partnershipId: strin
         due_date: new Date(now + 7 * 86_400_000).toISOString().slice(0, 10),
         priority: 'high',
         created_by: officer.user_id,
+        updated_at: new Date(),
+      })
+      .execute();
+    // One that has slipped, so a first-line manager's supervision page has something to chase.
+    await tx
+      .insertInto('tasks')
+      .values({
+        partnership_id: partnershipId,
+        owner_organisation_id: officer.id,
+        case_id: c.id,
+        title: 'Phone the victim back about the latest report',
+        assigned_user_id: officer.user_id,
+        due_date: new Date(now - 2 * 86_400_000).toISOString().slice(0, 10),
+        priority: 'normal',
+        created_by: manager?.user_id ?? officer.user_id,
         updated_at: new Date(),
       })
       .execute();

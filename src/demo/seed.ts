@@ -101,6 +101,16 @@ export async function seedDemo(db: Kysely<DB>, opts: { password?: string; people
       if (u.team) await tx.insertInto('team_members').values({ team_id: teamIds.get(`${u.org}/${u.team}`)!, user_id: row.id }).execute();
       users.push({ email: u.email, name: u.name, roles: u.roles, organisation: ORGANISATIONS.find((o) => o.key === u.org)!.name });
     }
+    // Each organisation's demo manager line-manages everyone else there (supervision).
+    for (const m of USERS.filter((u) => u.roles.includes('manager'))) {
+      const manager = await tx.selectFrom('users').select('id').where('email', '=', m.email).executeTakeFirstOrThrow();
+      await tx
+        .updateTable('users')
+        .set({ line_manager_id: manager.id })
+        .where('organisation_id', '=', orgIds.get(m.org)!)
+        .where('id', '<>', manager.id)
+        .execute();
+    }
     // Generated people, owned by the organisations that have demo case officers, inserted a batch per
     // statement so that a large demo (100,000+ people) is quick to create.
     const random = seededRandom(20191206);

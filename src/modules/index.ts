@@ -12,6 +12,7 @@ import { caseReviewRoutes } from './case-reviews/routes.ts';
 import { repeatRoutes } from './repeats/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import { reviewRoutes } from './review/routes.ts';
+import { supervisionRoutes } from './supervision/routes.ts';
 import { peopleRoutes } from './people/routes.ts';
 import { addressRoutes } from './addresses/routes.ts';
 import { vehicleRoutes } from './vehicles/routes.ts';
@@ -39,6 +40,7 @@ export async function registerModules(app: FastifyInstance, deps: AppDeps) {
   await repeatRoutes(app, deps);
   await taskRoutes(app, deps);
   await reviewRoutes(app, deps);
+  await supervisionRoutes(app, deps);
   await peopleRoutes(app, deps);
   await addressRoutes(app, deps);
   await vehicleRoutes(app, deps);

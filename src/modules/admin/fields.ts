@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AreaKind, OrganisationKind, Role } from '../../platform/db/schema.ts';
 import type { AuditAction } from '../../platform/audit/audit.ts';
 import {
+  optionalUuid,
   checkbox,
   choice,
   choices,
@@ -304,7 +305,8 @@ const userSchema = z.object({
     message: 'Select at least one role',
   }),
   teams: idList('Select teams from the list'),
+  line_manager_id: optionalUuid('Select their line manager from the list'),
 });
 export type UserFields = z.infer<typeof userSchema>;
-export const USER_ORDER = ['email', 'display_name', 'job_title', 'organisation_id', 'roles', 'teams'];
+export const USER_ORDER = ['email', 'display_name', 'job_title', 'organisation_id', 'roles', 'teams', 'line_manager_id'];
 export const parseUserForm = (body: unknown) => parseWith(userSchema, body, USER_ORDER);

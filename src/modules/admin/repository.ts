@@ -470,6 +470,7 @@ export function findUser(tx: Tx, partnershipId: string, id: string) {
   return tx
     .selectFrom('users as u')
     .innerJoin('organisations as o', 'o.id', 'u.organisation_id')
+    .leftJoin('users as lm', 'lm.id', 'u.line_manager_id')
     .select([
       'u.id',
       'u.email',
@@ -487,6 +488,8 @@ export function findUser(tx: Tx, partnershipId: string, id: string) {
       'u.created_at',
       'u.updated_at',
       'u.version',
+      'u.line_manager_id',
+      'lm.display_name as line_manager_name',
       'o.name as organisation_name',
       'o.active as organisation_active',
     ])
@@ -502,6 +505,20 @@ export function userTeams(tx: Tx, userId: string) {
     .select(['t.id', 't.name', 't.organisation_id'])
     .where('m.user_id', '=', userId)
     .orderBy('t.name')
+    .execute();
+}
+
+/** Active managers of the partnership, who can be someone's line manager in their own organisation. */
+export function lineManagerOptions(tx: Tx, partnershipId: string) {
+  return tx
+    .selectFrom('users as u')
+    .innerJoin('organisations as o', 'o.id', 'u.organisation_id')
+    .select(['u.id', 'u.display_name', 'u.organisation_id', 'o.name as organisation_name'])
+    .where('o.partnership_id', '=', partnershipId)
+    .where('u.active', '=', true)
+    .where(sql<boolean>`'manager' = ANY (u.roles)`)
+    .orderBy('o.name')
+    .orderBy('u.display_name')
     .execute();
 }
 
@@ -521,6 +538,7 @@ export interface UserRow {
   job_title: string | null;
   organisation_id: string;
   roles: Role[];
+  line_manager_id: string | null;
 }
 
 export function insertUser(tx: Tx, user: UserRow) {

@@ -574,8 +574,10 @@ export function listUsers(db: Kysely<DB>, actor: Actor, filters: repo.UserFilter
 async function userOptions(tx: Tx, actor: Actor) {
   const organisations = await repo.organisationOptions(tx, actor.partnershipId);
   const teams = await repo.listTeams(tx, actor.partnershipId, null);
+  const lineManagers = await repo.lineManagerOptions(tx, actor.partnershipId);
   return {
     organisations,
+    lineManagers,
     teams: teams.map((t) => ({
       id: t.id,
       name: t.name,
@@ -618,6 +620,18 @@ async function checkUser(
         message: `Select only teams in ${org.name}, the organisation they work for`,
       });
   }
+  if (fields.line_manager_id) {
+    const managers = await repo.lineManagerOptions(tx, actor.partnershipId);
+    const m = managers.find((x) => x.id === fields.line_manager_id);
+    if (!m || m.id === id || m.organisation_id !== fields.organisation_id)
+      problems.push({
+        field: 'line_manager_id',
+        message:
+          m && m.id === id
+            ? 'Someone cannot be their own line manager'
+            : 'Select a line manager who is a manager in the organisation they work for',
+      });
+  }
   if (id === actor.userId && !fields.roles.includes('partnership_admin')) {
     problems.push({
       field: 'roles',
@@ -649,6 +663,7 @@ export async function createUser(
           organisation_id: fields.organisation_id,
           roles: fields.roles,
           teams,
+          line_manager_id: fields.line_manager_id,
         });
         await sendPasswordSetLink(tx, mailer, baseUrl, id);
         return ok(id);
@@ -727,6 +742,7 @@ export async function updateUser(
           ...(changed.includes('roles') ? { roles: fields.roles } : {}),
           ...(changed.includes('organisation_id') ? { organisation_id: fields.organisation_id } : {}),
           ...(changed.includes('teams') ? { teams: teamIds } : {}),
+          ...(changed.includes('line_manager_id') ? { line_manager_id: fields.line_manager_id } : {}),
         });
         return ok(id);
       }),

@@ -136,6 +136,7 @@ export async function userRoutes(app: FastifyInstance, deps: AppDeps) {
       backLink: `/admin/users/${id}`,
       organisations: found.organisations,
       teams: found.teams,
+      lineManagers: found.lineManagers,
       version: u.version,
       currentOrganisationId: u.organisation_id,
       values: {
@@ -143,6 +144,7 @@ export async function userRoutes(app: FastifyInstance, deps: AppDeps) {
         display_name: u.display_name,
         job_title: u.job_title ?? '',
         organisation_id: u.organisation_id,
+        line_manager_id: u.line_manager_id ?? '',
         lists: { roles: u.roles, teams: u.teams.map((t) => t.id) },
       },
     });
@@ -189,6 +191,7 @@ export async function userRoutes(app: FastifyInstance, deps: AppDeps) {
               value: { text: c.roles.map((r) => ROLE_NAMES[r]).join(', ') || 'None' },
             },
             { key: { text: 'Teams' }, value: { text: c.teams.map((t) => t.name).join(', ') || 'None' } },
+            { key: { text: 'Line manager' }, value: { text: c.line_manager_name ?? 'None' } },
           ],
         },
         409,

@@ -16,6 +16,7 @@ import type { NoteKind } from './labels.ts';
 import * as repo from './repository.ts';
 import { ownerSharing } from '../../platform/access/owner-sharing.ts';
 import * as repeats from '../repeats/service.ts';
+import { supervisionNotesFor } from '../supervision/service.ts';
 
 export { refreshCasePriority } from './priority.ts';
 
@@ -160,6 +161,7 @@ export async function viewCase(db: Kysely<DB>, actor: Actor, id: string, section
       incidents: section === 'incidents' ? await repo.caseIncidents(tx, id) : { incidents: [], hidden: 0 },
       people: section === 'overview' ? await repo.casePeople(tx, id) : [],
       notes: section === 'notes' ? await repo.caseNotes(tx, id) : [],
+      supervisionNotes: section === 'notes' ? await supervisionNotesFor(tx, id) : [],
       tasks: section === 'tasks' ? await caseTasks(tx, id) : [],
       links: section === 'links' ? await repo.caseLinks(tx, id) : [],
       shares: section === 'sharing' ? await listShares(tx, RECORD_TYPE, id) : [],

@@ -1,5 +1,6 @@
 // A case's timeline: everything that happened on it, newest first, merged from the tables other
-// capabilities own (incidents, tasks, risk assessments, interventions, documents), read here
+// capabilities own (incidents, tasks, risk assessments, interventions, documents, supervision notes
+// and reassignments), read here
 // directly and read-only. Row-level security decides which of them the viewer sees.
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/with-user.ts';
@@ -7,7 +8,17 @@ import { CATEGORY_NAMES, NOTE_KIND_NAMES, PRIORITY_NAMES, type NoteKind } from '
 
 export interface TimelineEntry {
   at: Date;
-  kind: 'opened' | 'incident' | 'note' | 'task' | 'task_done' | 'risk' | 'intervention' | 'document';
+  kind:
+    | 'opened'
+    | 'incident'
+    | 'note'
+    | 'task'
+    | 'task_done'
+    | 'risk'
+    | 'intervention'
+    | 'document'
+    | 'supervision'
+    | 'reassignment';
   title: string;
   who: string | null;
   text: string | null;
@@ -133,6 +144,20 @@ export async function caseTimeline(
     .select(['d.id', 'd.kind', 'd.title', 'd.filename', 'd.created_at', 'u.display_name as who'])
     .where('d.case_id', '=', caseId)
     .execute();
+  const supervision = await tx
+    .selectFrom('case_supervision_notes as n')
+    .innerJoin('users as u', 'u.id', 'n.author_id')
+    .select(['n.id', 'n.note', 'n.next_review_date', 'n.created_at', 'u.display_name as who'])
+    .where('n.case_id', '=', caseId)
+    .execute();
+  const reassignments = await tx
+    .selectFrom('supervision_reassignments as r')
+    .innerJoin('users as u', 'u.id', 'r.reassigned_by')
+    .innerJoin('users as t', 't.id', 'r.to_user_id')
+    .leftJoin('users as f', 'f.id', 'r.from_user_id')
+    .select(['r.id', 'r.reason', 'r.reassigned_at', 'u.display_name as who', 't.display_name as to_name', 'f.display_name as from_name'])
+    .where('r.case_id', '=', caseId)
+    .execute();
 
   const entries: TimelineEntry[] = [
     {
@@ -232,6 +257,28 @@ export async function caseTimeline(
       text: null,
       href: PAGES.document(d.id),
       linkText: `View ${d.kind === 'letter' ? 'letter' : 'document'}: ${d.title}`,
+    });
+  }
+  for (const n of supervision) {
+    entries.push({
+      at: date(n.created_at),
+      kind: 'supervision',
+      title: 'Supervision note',
+      who: n.who,
+      text: cut(n.note, 1000) + (n.next_review_date ? `\n\nNext review ${ukDay(n.next_review_date)}.` : ''),
+      href: null,
+      linkText: null,
+    });
+  }
+  for (const r of reassignments) {
+    entries.push({
+      at: date(r.reassigned_at),
+      kind: 'reassignment',
+      title: `Case reassigned from ${r.from_name ?? 'nobody'} to ${r.to_name}`,
+      who: r.who,
+      text: cut(r.reason, 1000),
+      href: null,
+      linkText: null,
     });
   }
   return entries.sort((a, b) => b.at.getTime() - a.at.getTime());

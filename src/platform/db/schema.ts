@@ -1058,3 +1058,37 @@ export interface ImportProblem {
 export interface DB {
   incident_imports: IncidentImportsTable;
 }
+
+// ---- Supervision (migrations/0020_supervision.sql) ----
+
+export interface UsersTable {
+  /** The user's first-line manager, in the same organisation (a trigger enforces it). */
+  line_manager_id: string | null;
+}
+
+export interface CaseSupervisionNotesTable {
+  id: Generated<string>;
+  case_id: string;
+  author_id: string;
+  note: string;
+  next_review_date: string | null;
+  created_at: CreatedAt;
+}
+
+export interface SupervisionReassignmentsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  owner_organisation_id: string;
+  case_id: string | null;
+  task_id: string | null;
+  from_user_id: string | null;
+  to_user_id: string;
+  reason: string;
+  reassigned_by: string;
+  reassigned_at: CreatedAt;
+}
+
+export interface DB {
+  case_supervision_notes: CaseSupervisionNotesTable;
+  supervision_reassignments: SupervisionReassignmentsTable;
+}
