@@ -30,6 +30,7 @@ let unsharedHref = '';
 
 async function loadFile(page: Page, file: string, shareWith: string | null, expected: number) {
   await activate(page, page.getByRole('link', { name: 'Incidents', exact: true }), 'the Incidents link');
+  await expect(page).toHaveURL(/\/incidents$/);
   await activate(page, page.getByRole('link', { name: /Load incidents from another system/ }), 'the load link');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Load incidents from a file');
   await expectNoAxeViolations(page, 'the incident load form');
@@ -59,11 +60,11 @@ async function taskOutToFire(page: Page, reference: string, note: string) {
   await typeDate(page, page.getByRole('group', { name: 'Due by' }), { day: due.getUTCDate(), month: due.getUTCMonth() + 1, year: due.getUTCFullYear() }, 'the due date');
   await typeInto(page, page.getByLabel('Time'), '10:00', 'the due time');
   await tick(page, page.getByLabel('Share this incident with whoever receives the task'), 'sharing the incident');
-  await typeInto(page, page.getByLabel(/^1\. Information/), 'Third report in a week from an elderly resident living alone', 'information');
-  await typeInto(page, page.getByLabel(/^2\. Assessment of threat and risk/), 'Hate-motivated, escalating; risk of harm and of fire being set', 'threat and risk');
-  await typeInto(page, page.getByLabel(/^3\. Powers and policy/), 'Partnership information-sharing agreement; fire safety duty', 'powers and policy');
-  await typeInto(page, page.getByLabel(/^4\. Options/), 'Home fire safety visit; letterbox guard; police patrols', 'options');
-  await typeInto(page, page.getByLabel(/^5\. Action and review/), 'Home fire safety visit by 10am tomorrow; review at the next daily meeting', 'action and review');
+  await typeInto(page, page.getByLabel(/1\. Information/), 'Third report in a week from an elderly resident living alone', 'information');
+  await typeInto(page, page.getByLabel(/2\. Assessment of threat and risk/), 'Hate-motivated, escalating; risk of harm and of fire being set', 'threat and risk');
+  await typeInto(page, page.getByLabel(/3\. Powers and policy/), 'Partnership information-sharing agreement; fire safety duty', 'powers and policy');
+  await typeInto(page, page.getByLabel(/4\. Options/), 'Home fire safety visit; letterbox guard; police patrols', 'options');
+  await typeInto(page, page.getByLabel(/5\. Action and review/), 'Home fire safety visit by 10am tomorrow; review at the next daily meeting', 'action and review');
   await typeInto(page, page.getByLabel('Note (optional)'), note, 'the note');
   await expectNoAxeViolations(page, 'the decision form, filled in');
   await activate(page, page.getByRole('button', { name: 'Record the decision' }), 'the submit button');
@@ -86,6 +87,7 @@ test('the coordinator loads the council’s reports and the public’s online re
 test('the coordinator triages the queue: the repeat victim first, a quick decision, two tasked out', async ({ page }) => {
   await signIn(page, COORDINATOR);
   await activate(page, page.getByRole('link', { name: 'Daily review', exact: true }), 'the Daily review link');
+  await expect(page).toHaveURL(/\/review$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Daily review');
   await expectNoAxeViolations(page, 'the review queue');
   const top = page.getByTestId('queue-item').first();
@@ -100,6 +102,7 @@ test('the coordinator triages the queue: the repeat victim first, a quick decisi
   // Filtered to the police's log only.
   await chooseOption(page, page.locator('#source'), 'Imported from police systems', 'the source filter');
   await activate(page, page.getByRole('button', { name: 'Filter the queue' }), 'the filter button');
+  await expect(page).toHaveURL(/source=police_import/);
   await expect(page.locator(`[data-qa="queue-item"][data-reference="${refs.get('LP-0001')!.reference}"]`)).toHaveCount(1);
   await expect(page.locator(`[data-qa="queue-item"][data-reference="${victimsThird}"]`)).toHaveCount(0);
   await expectNoAxeViolations(page, 'the queue, filtered');
@@ -107,6 +110,7 @@ test('the coordinator triages the queue: the repeat victim first, a quick decisi
   // A decision form submitted empty shows what is missing.
   await page.goto('/review');
   await activate(page, page.getByTestId('queue-item').first().getByRole('link', { name: victimsThird, exact: true }), 'the top incident');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Review ${victimsThird}`);
   await expectNoAxeViolations(page, 'the decision form');
   await activate(page, page.getByRole('button', { name: 'Record the decision' }), 'the submit button');
   await expect(page.getByRole('alert')).toContainText('Select a decision');
@@ -134,6 +138,7 @@ test('fire acknowledges one task and disputes the other', async ({ page }) => {
     await expect(row).toHaveCount(1);
     await activate(page, row.getByRole('link').first(), `the task about ${reference}`);
     await activate(page, page.getByRole('link', { name: 'Acknowledge or dispute this task' }), 'the review task link');
+    await expect(page).toHaveURL(/\/review\/tasks\//);
     await expectNoAxeViolations(page, 'the task set out of a review');
     if (n === 0) {
       await activate(page, page.getByRole('button', { name: 'Acknowledge the task' }), 'acknowledge');
@@ -164,6 +169,7 @@ test('the managers of both agencies see the dispute; one resolves it', async ({ 
   await signIn(page, FIRE_MANAGER);
   await activate(page, page.getByRole('link', { name: 'Daily review', exact: true }), 'the Daily review link');
   await activate(page, page.getByRole('link', { name: 'Disputed tasks' }), 'the disputes link');
+  await expect(page).toHaveURL(/\/review\/disputes$/);
   await expect(page.locator('table')).toContainText('Open');
   await expectNoAxeViolations(page, 'the disputes, as the fire manager sees them');
   await page.goto('/sign-out');
@@ -184,6 +190,7 @@ test('the coordinator reads and exports the day’s log', async ({ page }) => {
   await signIn(page, COORDINATOR);
   await activate(page, page.getByRole('link', { name: 'Daily review', exact: true }), 'the Daily review link');
   await activate(page, page.getByRole('link', { name: 'Today’s review log' }), 'the log link');
+  await expect(page).toHaveURL(/\/review\/log/);
   const log = page.getByTestId('log');
   for (const reference of tasked) await expect(log).toContainText(reference);
   await expect(page.getByTestId('log-summary')).toContainText('task out as high risk');
