@@ -268,7 +268,7 @@ test('the case and task aggregates follow every insert, update and delete, and e
       .returning('id')
       .execute();
     // The case gets its district after its tasks: they follow it.
-    await tx.insertInto('case_incidents').values({ case_id: kase.id, incident_id: blaby!.id, added_by: officer.id, added_at: '2017-05-03T12:00:00Z' }).execute();
+    await sql`INSERT INTO case_incidents (case_id, incident_id, added_by, added_at) VALUES (${kase.id}, ${blaby!.id}, ${officer.id}, '2017-05-03T12:00:00Z')`.execute(tx);
     return { blaby: blaby!.id, rutland: rutland!.id, kase: kase.id, tasks: tasks.map((t) => t.id) };
   });
   assert.deepEqual(await aggregateDifferences(), { cases: 0, tasks: 0 });
