@@ -74,8 +74,16 @@ test('the page: a period heading, each outcome with its indicators, charts as im
   assert.match(res.body, /<strong class="govuk-tag govuk-tag--(green|red|grey|blue)">(Improving|Worsening|Stable|Up|Down|No comparison)<\/strong>/);
   assert.match(res.body, /<strong class="govuk-tag govuk-tag--(green|yellow|red|grey)">(Green|Amber|Red|Not rated)<\/strong>/);
   assert.match(res.body, /<span aria-hidden="true">[↑↓→]<\/span>/);
+  // Polarity words come from the page's figures, which are rendered once and kept with them.
+  assert.match(res.body, /Lower is better\.|Higher is better\.|Neither \(for information\)\./);
+  // Asked again: the same figures part, kept, in a page with its own nonce and each view audited.
+  const again = await analyst.get(`/dashboard?${Q2}`);
+  const figuresOf = (body: string) => body.slice(body.indexOf('<section class="govuk-!-margin-bottom-9"'), body.lastIndexOf('</main>'));
+  assert.ok(figuresOf(res.body).length > 10_000);
+  assert.equal(figuresOf(again.body), figuresOf(res.body));
+  assert.doesNotMatch(figuresOf(res.body), /nonce=|name="_csrf"/);
   const views = (await auditRows(ctx, { action: 'view' })).filter((r) => r.record_type === 'dashboard');
-  assert.equal(views.length, before + 1);
+  assert.equal(views.length, before + 2);
   assert.equal(views.at(-1)!.actor_user_id, me.id);
   assert.deepEqual([views.at(-1)!.details.from, views.at(-1)!.details.to], ['2022-07', '2022-09']);
 });

@@ -7,7 +7,7 @@ import { addNavigation } from '../../platform/http/render.ts';
 import { HttpError, notFound } from '../../platform/http/errors.ts';
 import { panelCharts } from './charts.ts';
 import { parsePeriod, periodQuery, QUARTER_SPANS, type Period } from './period.ts';
-import { computeDashboard, viewDashboard, auditExport } from './service.ts';
+import { computeDashboard, viewDashboard, auditExport, type Dashboard } from './service.ts';
 import { districtTable, monthTable, summaryCsv, summaryTables, tableCsv } from './tables.ts';
 import { POLARITY_NAMES } from '../indicators/api.ts';
 
@@ -24,6 +24,11 @@ export function csvReply(reply: FastifyReply, filename: string, body: string) {
 }
 
 const slug = (p: Period) => p.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+
+// The figures' part of the page (about 650 KB: every panel, table and chart) depends only on the
+// computed dashboard, which is kept for a minute per organisation and period (service.ts): it is
+// rendered once per computed dashboard and kept with it, and goes when the dashboard does.
+const figuresHtml = new WeakMap<Dashboard, string>();
 
 export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps) {
   const { db } = deps.database;
@@ -44,13 +49,24 @@ export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps) {
     if (!period) return reply.code(400).render('dashboard/views/dashboard.njk', base);
     const dashboard = await viewDashboard(db, actor, period);
     const c = dashboard.comparisons;
-    const groups = dashboard.groups.map((g, gi) => ({
-      ...g,
-      id: `outcome-${gi + 1}`,
-      summary: summaryTables(dashboard)[gi]!,
-      panels: g.indicators.map((p) => ({ ...p, charts: panelCharts(p, c), districtTable: districtTable(p, c), monthTable: monthTable(p) })),
-    }));
-    return reply.render('dashboard/views/dashboard.njk', { ...base, period, c, groups, anyWithheld: dashboard.anyWithheld, computedAt: dashboard.computedAt, query: periodQuery(period) });
+    const groups = dashboard.groups.map((g, gi) => ({ ...g, id: `outcome-${gi + 1}` }));
+    let figures = figuresHtml.get(dashboard);
+    if (figures === undefined) {
+      const summaries = summaryTables(dashboard);
+      figures = reply.renderToString('dashboard/views/_figures.njk', {
+        period,
+        c,
+        query: periodQuery(period),
+        polarityNames: POLARITY_NAMES,
+        groups: groups.map((g, gi) => ({
+          ...g,
+          summary: summaries[gi]!,
+          panels: g.indicators.map((p) => ({ ...p, charts: panelCharts(p, c), districtTable: districtTable(p, c), monthTable: monthTable(p) })),
+        })),
+      });
+      figuresHtml.set(dashboard, figures);
+    }
+    return reply.render('dashboard/views/dashboard.njk', { ...base, period, c, groups, figures, anyWithheld: dashboard.anyWithheld, computedAt: dashboard.computedAt, query: periodQuery(period) });
   });
 
   app.get('/dashboard/summary.csv', allowed, async (request, reply) => {

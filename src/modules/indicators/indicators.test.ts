@@ -201,6 +201,138 @@ test('a case counts in the district of the first incident it was opened from, an
   assert.equal(byName(await indicatorValues(db, officer, 'cases-closed', { from: '2016-03', to: '2016-03' })).Rutland!.value, 1);
 });
 
+// What the case and task aggregates must hold, counted directly from the records as 0013 counted them:
+// the district of a case is its first linked incident's; a task's, its incident's, else its case's.
+async function aggregateDifferences(): Promise<{ cases: number; tasks: number }> {
+  const db = ctx.database.db;
+  const cases = await sql<{ n: number }>`
+    WITH f AS (
+      SELECT c.partnership_id, c.owner_organisation_id, c.case_type_id, c.opened_at, c.closed_at,
+        (SELECT i.area_id FROM case_incidents ci JOIN incidents i ON i.id = ci.incident_id
+          WHERE ci.case_id = c.id ORDER BY ci.added_at, i.reported_at, i.id LIMIT 1) AS area_id
+      FROM cases c),
+    e AS (
+      SELECT partnership_id, month, area_id, case_type_id, owner_organisation_id, sum(o)::int AS opened, sum(cl)::int AS closed
+      FROM (SELECT partnership_id, incident_month(opened_at) AS month, area_id, case_type_id, owner_organisation_id, 1 AS o, 0 AS cl FROM f
+            UNION ALL
+            SELECT partnership_id, incident_month(closed_at), area_id, case_type_id, owner_organisation_id, 0, 1 FROM f WHERE closed_at IS NOT NULL) x
+      GROUP BY 1, 2, 3, 4, 5),
+    a AS (SELECT partnership_id, month, area_id, case_type_id, owner_organisation_id, opened, closed FROM case_month_counts WHERE opened <> 0 OR closed <> 0)
+    SELECT ((SELECT count(*) FROM (SELECT * FROM e EXCEPT SELECT * FROM a) d1) + (SELECT count(*) FROM (SELECT * FROM a EXCEPT SELECT * FROM e) d2))::int AS n`.execute(db);
+  const tasks = await sql<{ n: number }>`
+    WITH e AS (
+      SELECT t.partnership_id, date_trunc('month', t.due_date)::date AS month,
+        coalesce((SELECT i.area_id FROM incidents i WHERE i.id = t.incident_id),
+          (SELECT i.area_id FROM case_incidents ci JOIN incidents i ON i.id = ci.incident_id
+            WHERE ci.case_id = t.case_id ORDER BY ci.added_at, i.reported_at, i.id LIMIT 1)) AS area_id,
+        t.owner_organisation_id, count(*)::int AS due,
+        count(*) FILTER (WHERE t.status = 'done' AND (t.completed_at AT TIME ZONE 'Europe/London')::date > t.due_date)::int AS late,
+        count(*) FILTER (WHERE t.status IN ('open', 'in_progress'))::int AS open
+      FROM tasks t WHERE t.due_date IS NOT NULL AND t.status <> 'cancelled'
+      GROUP BY 1, 2, 3, 4),
+    a AS (SELECT partnership_id, month, area_id, owner_organisation_id, due, late, open FROM task_month_counts WHERE due <> 0 OR late <> 0 OR open <> 0)
+    SELECT ((SELECT count(*) FROM (SELECT * FROM e EXCEPT SELECT * FROM a) d1) + (SELECT count(*) FROM (SELECT * FROM a EXCEPT SELECT * FROM e) d2))::int AS n`.execute(db);
+  return { cases: cases.rows[0]!.n, tasks: tasks.rows[0]!.n };
+}
+
+test('the case and task aggregates follow every insert, update and delete, and equal a direct count', async () => {
+  const db = ctx.database.db;
+  const officer = await userId(ctx, 'officer@endeavour.demo');
+  assert.deepEqual(await aggregateDifferences(), { cases: 0, tasks: 0 }, 'the backfill and the demo casework');
+  const task = (fields: { case_id?: string; incident_id?: string; due_date: string | null; status?: 'open' | 'done' | 'cancelled'; completed_at?: string }) => ({
+    partnership_id: ctx.demo.partnershipId,
+    owner_organisation_id: orgs.charnwood,
+    title: 'Test task',
+    assigned_user_id: officer.id,
+    created_by: officer.id,
+    updated_at: '2017-05-01T12:00:00Z',
+    ...fields,
+  });
+  // As the app role, through row-level security, as the cases and tasks services do.
+  const made = await withUser(db, officer.id, async (tx) => {
+    const [blaby, rutland] = await tx
+      .insertInto('incidents')
+      .values(['Blaby', 'Rutland'].map((area) => ({ partnership_id: ctx.demo.partnershipId, owner_organisation_id: orgs.charnwood, occurred_from: '2017-05-02T12:00:00Z', reported_at: '2017-05-02T12:00:00Z', how_reported: 'other' as const, category: 'personal' as const, description: 'x', area_id: areas[area]!, created_by: officer.id, updated_at: '2017-05-02T12:00:00Z' })))
+      .returning('id')
+      .execute();
+    const kase = await tx.insertInto('cases').values({ partnership_id: ctx.demo.partnershipId, owner_organisation_id: orgs.charnwood, title: 'Aggregate case', created_by: officer.id, updated_at: '2017-05-03T12:00:00Z', opened_at: new Date('2017-05-03T12:00:00Z') }).returning('id').executeTakeFirstOrThrow();
+    const tasks = await tx
+      .insertInto('tasks')
+      .values([
+        task({ case_id: kase.id, due_date: '2017-05-20' }),
+        task({ incident_id: rutland!.id, due_date: '2017-05-25', status: 'done', completed_at: '2017-05-30T09:00:00Z' }),
+        task({ case_id: kase.id, due_date: '2017-06-02', status: 'done', completed_at: '2017-06-01T09:00:00Z' }),
+        task({ case_id: kase.id, due_date: '2017-06-10', status: 'cancelled' }),
+        task({ case_id: kase.id, due_date: null }),
+      ])
+      .returning('id')
+      .execute();
+    // The case gets its district after its tasks: they follow it.
+    await sql`INSERT INTO case_incidents (case_id, incident_id, added_by, added_at) VALUES (${kase.id}, ${blaby!.id}, ${officer.id}, '2017-05-03T12:00:00Z')`.execute(tx);
+    return { blaby: blaby!.id, rutland: rutland!.id, kase: kase.id, tasks: tasks.map((t) => t.id) };
+  });
+  assert.deepEqual(await aggregateDifferences(), { cases: 0, tasks: 0 });
+  // Charnwood's officer: Charnwood holds every record counted, so nothing is withheld from them.
+  const viewer = await actorFor(db, 'officer@endeavour.demo');
+  const may = byName(await indicatorValues(db, viewer, 'tasks-overdue', { from: '2017-05', to: '2017-05' }));
+  assert.equal(may.Blaby!.value, 100, 'the open task on the case, now in Blaby, is overdue');
+  assert.equal(may.Rutland!.value, 100, 'the task on the Rutland incident was done late');
+  assert.equal(byName(await indicatorValues(db, viewer, 'tasks-overdue', { from: '2017-06', to: '2017-06' })).Blaby!.value, 0, 'done on time; the cancelled one does not count');
+
+  await withUser(db, officer.id, async (tx) => {
+    await tx.updateTable('incidents').set({ area_id: areas.Melton! }).where('id', '=', made.blaby).execute();
+    await tx.updateTable('cases').set({ status: 'closed', closed_at: new Date('2017-07-04T12:00:00Z') }).where('id', '=', made.kase).execute();
+    await tx.updateTable('tasks').set({ due_date: '2017-04-28' }).where('id', '=', made.tasks[0]!).execute();
+    await tx.updateTable('tasks').set({ status: 'cancelled' }).where('id', '=', made.tasks[2]!).execute();
+    await tx.updateTable('tasks').set({ status: 'open' }).where('id', '=', made.tasks[3]!).execute();
+    await tx.updateTable('tasks').set({ details: 'only words changed' }).where('id', '=', made.tasks[1]!).execute();
+  });
+  assert.deepEqual(await aggregateDifferences(), { cases: 0, tasks: 0 });
+  const july = byName(await indicatorValues(db, viewer, 'cases-closed', { from: '2017-07', to: '2017-07' }));
+  assert.equal(july.Melton!.value, 1, 'closed, in the district its incident moved to');
+
+  // The operator removes records (the app role cannot delete cases or tasks).
+  await db.deleteFrom('tasks').where('id', '=', made.tasks[1]!).execute();
+  await db.deleteFrom('case_incidents').where('case_id', '=', made.kase).execute();
+  assert.deepEqual(await aggregateDifferences(), { cases: 0, tasks: 0 });
+  await db.deleteFrom('tasks').where('id', 'in', made.tasks).execute();
+  await db.deleteFrom('cases').where('id', '=', made.kase).execute();
+  assert.deepEqual(await aggregateDifferences(), { cases: 0, tasks: 0 });
+  assert.equal(byName(await indicatorValues(db, viewer, 'cases-opened', { from: '2017-05', to: '2017-05' })).Partnership!.value, 0);
+
+  // The operator's repair gives the same aggregates.
+  const before = await sql<{ n: number }>`SELECT coalesce((SELECT sum(opened + closed) FROM case_month_counts), 0) + coalesce((SELECT sum(due + late + open) FROM task_month_counts), 0) AS n`.execute(db);
+  await sql`SELECT indicator_aggregates_rebuild()`.execute(db);
+  assert.deepEqual(await aggregateDifferences(), { cases: 0, tasks: 0 });
+  const after = await sql<{ n: number }>`SELECT coalesce((SELECT sum(opened + closed) FROM case_month_counts), 0) + coalesce((SELECT sum(due + late + open) FROM task_month_counts), 0) AS n`.execute(db);
+  assert.equal(Number(after.rows[0]!.n), Number(before.rows[0]!.n));
+});
+
+test('a task due this month counts as overdue only once its due date has passed', async () => {
+  const db = ctx.database.db;
+  const officer = await userId(ctx, 'officer@endeavour.demo');
+  const today = (await sql<{ d: string }>`SELECT current_date::text AS d`.execute(db)).rows[0]!.d;
+  const ids = await withUser(db, officer.id, (tx) =>
+    tx
+      .insertInto('tasks')
+      .values([today, `${today.slice(0, 7)}-01`].map((due) => ({ partnership_id: ctx.demo.partnershipId, owner_organisation_id: orgs.charnwood, title: 'Due this month', assigned_user_id: officer.id, created_by: officer.id, updated_at: new Date(), due_date: due })))
+      .returning('id')
+      .execute(),
+  );
+  const analyst = await actorFor(db, 'analyst@endeavour.demo');
+  const month = today.slice(0, 7);
+  const trend = await indicatorTrend(db, analyst, 'tasks-overdue', { from: month, to: month });
+  const counted = await sql<{ n: number; d: number }>`
+    SELECT count(*) FILTER (WHERE status IN ('open', 'in_progress') AND due_date < current_date
+      OR status = 'done' AND (completed_at AT TIME ZONE 'Europe/London')::date > due_date)::int AS n, count(*)::int AS d
+    FROM tasks WHERE due_date >= date_trunc('month', current_date) AND due_date < date_trunc('month', current_date) + interval '1 month'
+      AND status <> 'cancelled'`.execute(db);
+  const { n, d } = counted.rows[0]!;
+  assert.ok(d >= 2);
+  assert.equal(trend[0]!.value, (n * 100) / d, 'the same share as counting the tasks directly');
+  await db.deleteFrom('tasks').where('id', 'in', ids.map((r) => r.id)).execute();
+});
+
 test('the threshold is the partnership\'s to set: 0 shows everything', async () => {
   const page = await admin.get('/admin/indicators');
   const version = /name="version" value="(\d+)"/.exec(page.body)![1]!;
@@ -245,9 +377,13 @@ test('the aggregate and the counting functions are out of the app role\'s reach;
   const db = ctx.database.db;
   const officer = await userId(ctx, 'officer@endeavour.demo');
   await assert.rejects(withUser(db, officer.id, (tx) => sql`SELECT * FROM incident_month_counts`.execute(tx)), /permission denied/);
-  await assert.rejects(withUser(db, officer.id, (tx) => sql`SELECT * FROM case_areas`.execute(tx)), /permission denied/);
+  for (const table of ['case_areas', 'case_month_counts', 'task_areas', 'task_month_counts']) {
+    await assert.rejects(withUser(db, officer.id, (tx) => sql`SELECT * FROM ${sql.table(table)}`.execute(tx)), /permission denied/, table);
+  }
   await assert.rejects(withUser(db, officer.id, (tx) => sql`SELECT indicator_aggregates_rebuild()`.execute(tx)), /permission denied/);
   await assert.rejects(withUser(db, officer.id, (tx) => sql`SELECT case_areas_refresh(ARRAY[]::uuid[])`.execute(tx)), /permission denied/);
+  await assert.rejects(withUser(db, officer.id, (tx) => sql`SELECT task_areas_refresh(ARRAY[]::uuid[])`.execute(tx)), /permission denied/);
+  await assert.rejects(withUser(db, officer.id, (tx) => sql`SELECT case_task_aggregates_rebuild()`.execute(tx)), /permission denied/);
   await assert.rejects(
     withUser(db, officer.id, (tx) => sql`SELECT * FROM indicator_values_for(${ctx.demo.partnershipId}::uuid, NULL, 'incidents', '{}'::jsonb, '2015-01-01', '2015-01-01', false, NULL)`.execute(tx)),
     /permission denied/,

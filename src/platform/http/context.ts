@@ -32,6 +32,8 @@ declare module 'fastify' {
   }
   interface FastifyReply {
     render(template: string, context?: Record<string, unknown>): FastifyReply;
+    /** A fragment without the page's per-request context (nonce, CSRF token, actor, navigation). */
+    renderToString(template: string, context?: Record<string, unknown>): string;
   }
 }
 

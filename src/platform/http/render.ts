@@ -52,8 +52,13 @@ export function setFlash(reply: FastifyReply, message: string) {
 }
 
 export function registerRender(app: FastifyInstance, env: nunjucks.Environment) {
-  app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
-    const request: FastifyRequest = this.request;
+  // A part of a page rendered on its own, to be kept and put into pages later (the dashboard's
+  // figures): it gets none of the per-request context (no nonce, token or actor), so it cannot
+  // carry them into another person's page.
+  app.decorateReply('renderToString', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {
+    return env.render(template, context);
+  });
+  app.decorateReply('render', function (this: FastifyReply, template: string, context: Record<string, unknown> = {}) {    const request: FastifyRequest = this.request;
     const raw = request.cookies?.[FLASH_COOKIE];
     let flash: string | undefined;
     if (raw) {
