@@ -94,8 +94,13 @@ const personLabel = sql<string>`p.first_name || ' ' || p.last_name || coalesce('
 const incidentLabel = sql<string>`i.reference || ', ' || coalesce(a.name, 'incident') || ', ' || to_char(i.occurred_from AT TIME ZONE 'Europe/London', 'FMDD FMMonth YYYY')`;
 const caseLabel = sql<string>`c.reference || ': ' || c.title`;
 
-function people(tx: Tx) {
-  return tx.selectFrom('people as p').innerJoin('organisations as o', 'o.id', 'p.owner_organisation_id').select(['p.id', personLabel.as('label'), 'p.owner_organisation_id', 'o.name as held_by']).where('p.merged_into_id', 'is', null);
+/** People as the actor sees them; a person merged into another is offered no more but is still named where a referral lists them. */
+function people(tx: Tx, includeMerged = false) {
+  return tx
+    .selectFrom('people as p')
+    .innerJoin('organisations as o', 'o.id', 'p.owner_organisation_id')
+    .select(['p.id', personLabel.as('label'), 'p.owner_organisation_id', 'o.name as held_by'])
+    .$if(!includeMerged, (q) => q.where('p.merged_into_id', 'is', null));
 }
 function incidents(tx: Tx) {
   return tx
@@ -156,7 +161,7 @@ export async function recordLabels(tx: Tx, records: { record_type: ReferralRecor
   const ids = (t: ReferralRecordType) => records.filter((r) => r.record_type === t).map((r) => r.record_id);
   const found = new Map<string, string>();
   const add = (t: ReferralRecordType, rows: { id: string; label: string }[]) => rows.forEach((r) => found.set(`${t}:${r.id}`, r.label));
-  if (ids('person').length) add('person', await people(tx).where('p.id', 'in', ids('person')).execute());
+  if (ids('person').length) add('person', await people(tx, true).where('p.id', 'in', ids('person')).execute());
   if (ids('incident').length) add('incident', await incidents(tx).where('i.id', 'in', ids('incident')).execute());
   if (ids('case').length) add('case', await cases(tx).where('c.id', 'in', ids('case')).execute());
   return found;
