@@ -163,6 +163,13 @@ test('the referral form validates answers, consent and the records chosen, keepi
   assert.equal(change.statusCode, 200);
   assert.match(change.body, /Lives alone; uses a walking frame<\/textarea>/);
   assert.equal(await db().selectFrom('referrals').select('id').executeTakeFirst(), undefined, 'nothing sent yet');
+  // From an incident: the incident comes ticked, its people are offered.
+  assert.match((await officer.get(`/incidents/${incidentId}`)).body, new RegExp(`href="/referrals/new\\?from=incident&amp;id=${incidentId}"`));
+  const fromIncident = await officer.get(`/referrals/new/details?from=incident&id=${incidentId}&type=${fireTypeId}`);
+  assert.equal(fromIncident.statusCode, 200);
+  assert.match(fromIncident.body, new RegExp(`value="incident:${incidentId}" checked`));
+  assert.match(fromIncident.body, new RegExp(`value="person:${personId}"`));
+  for (const bad of [`from=vehicle&id=${incidentId}`, `from=case&id=${incidentId}`, 'from=person&id=nonsense']) assert.equal((await officer.get(`/referrals/new?${bad}`)).statusCode, 404, bad);
   // Another organisation cannot start a referral from a record it cannot see.
   assert.equal((await police.get(`/referrals/new?from=person&id=${personId}`)).statusCode, 404);
   assert.equal((await police.get(`/referrals/new/details?from=person&id=${personId}&type=${fireTypeId}`)).statusCode, 404);
@@ -334,4 +341,18 @@ test('timings: median and 90th percentile days, counts by type and status, and a
   // The fire service sees only what it received: the two fire referrals, not the victim service's.
   assert.match((await fire.get('/referrals/timings')).body, /data-qa="total">2</);
   assert.equal((await ctx.app.inject({ method: 'GET', url: '/referrals/timings' })).statusCode, 302);
+});
+
+test('the report builder counts referrals the organisation sent or received, by kind and status', async () => {
+  const csv = (b: Browser, qs: string) => b.get(`/reports/builder.csv?record=referrals&${qs}`);
+  const byType = await csv(officer, 'group=type&measure=count');
+  assert.equal(byType.statusCode, 200, byType.body.slice(0, 500));
+  assert.match(byType.body, /Home fire safety check,2/);
+  assert.match(byType.body, /Victim service,2/);
+  const byStatus = await csv(fire, 'group=status&measure=count');
+  assert.match(byStatus.body, /Completed,1/);
+  assert.match(byStatus.body, /Waiting for a decision,1/);
+  assert.doesNotMatch(byStatus.body, /Declined|Withdrawn/, 'the fire service does not count the victim service’s referrals');
+  const none = await csv(police, 'group=type&measure=count');
+  assert.doesNotMatch(none.body, /Home fire safety check/);
 });

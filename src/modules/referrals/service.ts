@@ -41,7 +41,12 @@ export interface SendContext {
 
 /** Everything the referral form needs; null when the record or an active type of the partnership is not found. */
 export async function sendContext(db: Kysely<DB>, actor: Actor, from: ReferralRecordType, id: string, typeId: string) {
-  return withUser(db, actor.userId, (tx) => loadSendContext(tx, actor, from, id, typeId));
+  return withUser(db, actor.userId, async (tx) => {
+    const ctx = await loadSendContext(tx, actor, from, id, typeId);
+    // The form names the records around the one the referral starts from: audited as a list of them.
+    if (ctx) await auditBy(tx, actor, 'list', RECORD_TYPE, null, { subject: `${from}:${id}`, referral_type_id: typeId, candidates: ctx.candidates.map((c) => `${c.type}:${c.id}`) });
+    return ctx;
+  });
 }
 
 async function loadSendContext(tx: Tx, actor: Actor, from: ReferralRecordType, id: string, typeId: string): Promise<SendContext | null> {
