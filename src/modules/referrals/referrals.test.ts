@@ -275,6 +275,8 @@ test('declining stops the shares made for the referral; so does withdrawing', as
   assert.equal((await db().selectFrom('referrals').select('status').where('id', '=', withdrawnId).executeTakeFirstOrThrow()).status, 'withdrawn');
   assert.ok((await sharesOf(withdrawnId)).rows.every((s) => s.revoked_at !== null));
   assert.equal((await victims.get(`/people/${personId}`)).statusCode, 404);
+  // One stopped share audited per step: the decline's and the withdrawal's, not the fire service's.
+  assert.deepEqual((await auditRows(ctx, { action: 'unshare', recordId: personId })).map((a) => a.details.because), ['declined', 'withdrawn']);
 });
 
 test('through the app role: visible to the two organisations only, and neither side can rewrite or forge', async () => {

@@ -197,11 +197,13 @@ export async function step(db: Kysely<DB>, actor: Actor, id: string, version: nu
     if (!referral) return { kind: 'not_found' };
     const mine = s.status === 'withdrawn' ? referral.owner_organisation_id : referral.to_organisation_id;
     if (mine !== actor.organisationId || s.userId !== actor.userId) return { kind: 'forbidden' };
+    // The shares still live before the step: a decline or withdrawal stops exactly these.
+    const live = (await repo.records(tx, id)).filter((r) => r.revoked_at === null);
     if (!(await repo.takeStep(tx, id, version, s))) return { kind: 'stale' };
     const detail = s.status === 'declined' || s.status === 'withdrawn' ? { has_reason: !!s.reason } : {};
     await auditBy(tx, actor, 'update', RECORD_TYPE, id, { status: s.status, from: referral.status, ...detail });
     if (s.status === 'declined' || s.status === 'withdrawn') {
-      for (const r of await repo.records(tx, id)) {
+      for (const r of live) {
         await auditBy(tx, actor, 'unshare', r.record_type, r.record_id, { share_id: r.share_id, referral_id: id, because: s.status });
       }
     }
