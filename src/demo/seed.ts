@@ -9,6 +9,7 @@ import { hashPassword } from '../modules/accounts/passwords.ts';
 import { seedPartnershipDefaults } from './defaults.ts';
 import { seededRandom } from './random.ts';
 import { loadDemoBoundaries, loadDemoGazetteer } from '../modules/addresses/demo.ts';
+import { seedDemoReferralTypes } from '../modules/referrals/defaults.ts';
 
 export { seededRandom };
 
@@ -80,6 +81,7 @@ export async function seedDemo(db: Kysely<DB>, opts: { password?: string; people
         teamIds.set(`${o.key}/${t}`, team.id);
       }
     }
+    await seedDemoReferralTypes(tx, partnership.id, orgIds);
     const users: DemoSeedResult['users'] = [];
     const userIds = new Map<string, string>();
     for (const u of USERS) {

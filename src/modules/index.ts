@@ -22,6 +22,7 @@ import { interventionRoutes } from './interventions/routes.ts';
 import { documentRoutes } from './documents/routes.ts';
 import { matchingRoutes } from './matching/routes.ts';
 import { accessRequestRoutes } from './access-requests/routes.ts';
+import { referralRoutes } from './referrals/routes.ts';
 import { reportBuilderRoutes } from './report-builder/routes.ts';
 import { mapRoutes } from './maps/routes.ts';
 import { dashboardRoutes } from './dashboard/routes.ts';
@@ -50,6 +51,7 @@ export async function registerModules(app: FastifyInstance, deps: AppDeps) {
   await documentRoutes(app, deps);
   await matchingRoutes(app, deps);
   await accessRequestRoutes(app, deps);
+  await referralRoutes(app, deps);
   await reportBuilderRoutes(app, deps);
   await mapRoutes(app, deps);
   await dashboardRoutes(app, deps);

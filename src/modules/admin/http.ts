@@ -20,6 +20,7 @@ const SECTIONS = [
   { href: '/admin/users', text: 'Users' },
   { href: '/admin/asb-types', text: 'ASB types' },
   { href: '/admin/case-types', text: 'Case types' },
+  { href: '/admin/referral-types', text: 'Referral types' },
   { href: '/admin/required-fields', text: 'Minimum standards' },
   { href: '/admin/repeat-rules', text: 'Repeats and links' },
   { href: '/admin/case-reviews', text: 'Case Review' },

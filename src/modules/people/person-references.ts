@@ -105,6 +105,23 @@ export const PERSON_REFERENCES: readonly PersonReference[] = [
     why: 'A request is about the record that was asked for, and its record never changes (migrations/0009 refuses it); the duplicate’s page leads to the survivor.',
   },
   {
+    table: 'referrals',
+    column: 'subject_id',
+    how: 'keep',
+    where: { subject_type: 'person' },
+    foreignKey: false,
+    why: 'A sent referral cannot be rewritten (migrations/0018 refuses it): it names the page it was made from; the duplicate’s page leads to the survivor.',
+  },
+  {
+    table: 'referral_records',
+    column: 'record_id',
+    how: 'keep',
+    key: ['referral_id', 'record_type', 'record_id'],
+    where: { record_type: 'person' },
+    foreignKey: false,
+    why: 'A referral lists exactly the records that were sent with it; its share moves with the person, and the duplicate’s page leads to the survivor.',
+  },
+  {
     table: 'people',
     column: 'merged_into_id',
     how: 'keep',

@@ -1,19 +1,20 @@
 // What the report builder can count, filter and group by, as a fixed list. Every piece of SQL a
 // report can contain is written here, in code: people choose entries from these lists by key, and
 // the values they pick (dates, ids, codes) are bound as parameters. Nothing a person types ever
-// becomes SQL. Adding a record type (referrals, with a later issue) is one more entry in RECORD_TYPES.
+// becomes SQL. Adding a record type is one more entry in RECORD_TYPES (referrals was the last).
 import { sql, type RawBuilder } from 'kysely';
 import { CATEGORY_NAMES, FLAG_NAMES, HOW_REPORTED_NAMES, ROLE_NAMES, STATUS_NAMES as INCIDENT_STATUS_NAMES } from '../incidents/labels.ts';
 import { OUTCOME_NAMES, PRIORITY_NAMES, STATUS_NAMES as CASE_STATUS_NAMES } from '../cases/labels.ts';
 import { TASK_PRIORITY_NAMES, TASK_STATUS_NAMES } from '../tasks/labels.ts';
 import { KINDS as INTERVENTION_KINDS, STATUS_LABELS as INTERVENTION_STATUS_NAMES, SUBJECT_LABELS } from '../interventions/kinds.ts';
+import { CONSENT_NAMES as REFERRAL_CONSENT_NAMES, STATUS_NAMES as REFERRAL_STATUS_NAMES } from '../referrals/labels.ts';
 
 type Sql = RawBuilder<unknown>;
 
 /** Where the words for a code come from: a fixed list, or one of the partnership's own lists. */
 export type Vocabulary =
   | { kind: 'fixed'; names: Record<string, string> }
-  | { kind: 'list'; list: 'areas' | 'wards' | 'asbTypes' | 'caseTypes' | 'organisations' | 'officers' }
+  | { kind: 'list'; list: 'areas' | 'wards' | 'asbTypes' | 'caseTypes' | 'referralTypes' | 'organisations' | 'officers' }
   | { kind: 'month' | 'year' | 'weekday' | 'hour' | 'yesno' };
 
 export interface Dimension {
@@ -302,5 +303,36 @@ const interventions: RecordType = {
   defaultGroup: 'type',
 };
 
-export const RECORD_TYPES: RecordType[] = [incidents, people, cases, tasks, interventions];
+// Referrals (src/modules/referrals, migrations/0018): those the viewer's organisation sent or received,
+// as row-level security has it. Durations are in the referrals' own timings report.
+const referrals: RecordType = {
+  key: 'referrals',
+  label: 'Referrals between agencies',
+  noun: 'referrals',
+  hint: 'Referrals your organisation sent or received, by when they were sent',
+  from: () => sql`referrals r`,
+  date: { expr: sql`r.sent_at`, column: 'instant', label: 'Sent' },
+  filters: {
+    type: { kind: 'select', label: 'Kind of referral', vocabulary: { kind: 'list', list: 'referralTypes' }, where: (v) => sql`r.referral_type_id = ${v}::uuid` },
+    status: { kind: 'select', label: 'Status', vocabulary: { kind: 'fixed', names: REFERRAL_STATUS_NAMES }, where: (v) => sql`r.status = ${v}` },
+    source: { kind: 'select', label: 'Sent to', vocabulary: { kind: 'list', list: 'organisations' }, where: (v) => sql`r.to_organisation_id = ${v}::uuid` },
+    organisation: { kind: 'select', label: 'Sent by organisation', vocabulary: { kind: 'list', list: 'organisations' }, where: (v) => sql`r.owner_organisation_id = ${v}::uuid` },
+    officer: { kind: 'select', label: 'Sent by', vocabulary: { kind: 'list', list: 'officers' }, where: (v) => sql`r.sent_by = ${v}::uuid` },
+  },
+  flags: [{ key: 'without_consent', label: 'Shared without consent', where: sql`r.consent <> 'given'` }],
+  dimensions: [
+    month(sql`r.sent_at`, 'Month sent'),
+    year(sql`r.sent_at`, 'Year sent'),
+    category('type', 'Kind of referral', sql`r.referral_type_id`, { kind: 'list', list: 'referralTypes' }),
+    category('status', 'Status', sql`r.status`, { kind: 'fixed', names: REFERRAL_STATUS_NAMES }),
+    category('consent', 'Consent', sql`r.consent`, { kind: 'fixed', names: REFERRAL_CONSENT_NAMES }),
+    category('to', 'Sent to', sql`r.to_organisation_id`, { kind: 'list', list: 'organisations' }),
+    category('organisation', 'Sent by organisation', sql`r.owner_organisation_id`, { kind: 'list', list: 'organisations' }),
+    category('officer', 'Sent by', sql`r.sent_by`, { kind: 'list', list: 'officers' }),
+  ],
+  measures: [COUNT],
+  defaultGroup: 'type',
+};
+
+export const RECORD_TYPES: RecordType[] = [incidents, people, cases, tasks, interventions, referrals];
 export const recordType = (key: string): RecordType | undefined => RECORD_TYPES.find((t) => t.key === key);

@@ -19,6 +19,7 @@ export interface ReportOptions {
   areaNames: Record<string, string>;
   asbTypes: NamedItem[];
   caseTypes: NamedItem[];
+  referralTypes: NamedItem[];
   organisations: NamedItem[];
   officers: NamedItem[];
 }

@@ -128,6 +128,7 @@ export async function reportOptions(tx: Tx, partnershipId: string): Promise<Repo
     .execute();
   const asbTypes = await tx.selectFrom('asb_types').select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('sort').orderBy('name').execute();
   const caseTypes = await tx.selectFrom('case_types').select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('sort').orderBy('name').execute();
+  const referralTypes = await tx.selectFrom('referral_types').select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('sort').orderBy('name').execute();
   const organisations = await tx.selectFrom('organisations').select(['id', 'name']).where('partnership_id', '=', partnershipId).orderBy('name').execute();
   const officers = await tx
     .selectFrom('users as u')
@@ -142,6 +143,7 @@ export async function reportOptions(tx: Tx, partnershipId: string): Promise<Repo
     areaNames: Object.fromEntries(areas.map((a) => [a.id, a.name])),
     asbTypes,
     caseTypes,
+    referralTypes,
     organisations,
     officers,
   };

@@ -1092,3 +1092,84 @@ export interface DB {
   case_supervision_notes: CaseSupervisionNotesTable;
   supervision_reassignments: SupervisionReassignmentsTable;
 }
+
+// ---- Referrals between agencies (migrations/0018_referrals.sql) ----
+
+export type ReferralFieldKind = 'text' | 'textarea' | 'yesno' | 'choice' | 'date';
+
+/** One question of a referral type's short form, held as data. */
+export interface ReferralField {
+  key: string;
+  label: string;
+  kind: ReferralFieldKind;
+  required: boolean;
+  options: string[];
+  hint?: string;
+}
+
+export type ReferralStatus = 'sent' | 'accepted' | 'declined' | 'completed' | 'withdrawn';
+export type ReferralConsent = 'given' | 'refused' | 'not_asked';
+export type ReferralLawfulBasis = 'public_task' | 'crime_disorder_s115' | 'vital_interests' | 'safeguarding';
+export type ReferralRecordType = 'person' | 'incident' | 'case';
+
+export interface ReferralTypesTable {
+  id: Generated<string>;
+  partnership_id: string;
+  name: string;
+  description: string | null;
+  to_organisation_id: string | null;
+  allowed_organisation_ids: ColumnType<string[], string[] | undefined, string[]>;
+  fields: ColumnType<ReferralField[], string, string>;
+  active: Generated<boolean>;
+  sort: Generated<number>;
+  created_at: CreatedAt;
+  updated_by: string | null;
+  updated_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface ReferralsTable {
+  id: Generated<string>;
+  reference: Generated<string>;
+  partnership_id: string;
+  referral_type_id: string;
+  type_name: string;
+  form: ColumnType<ReferralField[], string, never>;
+  answers: ColumnType<Record<string, string>, string, never>;
+  owner_organisation_id: string;
+  to_organisation_id: string;
+  subject_type: ReferralRecordType;
+  subject_id: string;
+  consent: ReferralConsent;
+  lawful_basis: ReferralLawfulBasis | null;
+  lawful_basis_reason: string | null;
+  status: Generated<ReferralStatus>;
+  sent_by: string;
+  sent_at: ColumnType<Date, Date | undefined, never>;
+  accepted_by: string | null;
+  accepted_at: Timestamp | null;
+  declined_by: string | null;
+  declined_at: Timestamp | null;
+  decline_reason: string | null;
+  completed_by: string | null;
+  completed_at: Timestamp | null;
+  outcome: string | null;
+  withdrawn_by: string | null;
+  withdrawn_at: Timestamp | null;
+  withdraw_reason: string | null;
+  updated_at: Generated<Date>;
+  version: Generated<number>;
+}
+
+export interface ReferralRecordsTable {
+  referral_id: string;
+  record_type: ReferralRecordType;
+  record_id: string;
+  share_id: string;
+}
+
+export interface DB {
+  referral_types: ReferralTypesTable;
+  referrals: ReferralsTable;
+  referral_records: ReferralRecordsTable;
+}
