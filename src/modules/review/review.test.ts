@@ -252,8 +252,16 @@ test('the partner disputes a task; a manager of either agency resolves it by rea
   const shown = await fireManager.get(`/review/disputes/${disputeId}`);
   assert.match(shown.body, /data-qa="resolution"/);
   const a = await auditRows(ctx, { recordId: disputeId });
-  assert.deepEqual(a.map((x) => x.action), ['create', 'view', 'view', 'update', 'view']);
-  assert.equal(a[3]!.details.resolution, 'reassigned');
+  assert.deepEqual(a.map((x) => x.action), ['create', 'notify', 'view', 'view', 'update', 'notify', 'view']);
+  assert.equal(a[1]!.details.kind, 'task_disputed');
+  assert.equal(a[4]!.details.resolution, 'reassigned');
+  assert.equal(a[5]!.details.kind, 'task_dispute_resolved');
+  // Managers of both organisations were told of the dispute, in Endeavour.
+  for (const email of ['fire-manager@endeavour.demo', 'hbbc-manager@endeavour.demo']) {
+    const u = await userId(ctx, email);
+    const told = await withUser(db(), u.id, (tx) => tx.selectFrom('notifications').select(['kind', 'href']).where('record_id', '=', disputeId).execute());
+    assert.ok(told.some((n) => n.kind === 'task_disputed' && n.href === `/review/disputes/${disputeId}`), email);
+  }
   const again = await fireManager.post(`/review/disputes/${disputeId}/resolve`, { resolution: 'upheld', resolution_note: 'late', version: '1' });
   assert.equal(again.statusCode, 302);
 });
