@@ -6,7 +6,7 @@ import { expectNoAxeViolations } from './support/axe.ts';
 import { activate } from './support/keyboard.ts';
 import { signIn, USERS } from './support/session.ts';
 
-test('an assigned task shows in the count and the list, and is marked read by keyboard', async ({ browser }) => {
+test('an assigned task shows in the count and the list, and is marked read by keyboard', async ({ browser, page }) => {
   test.setTimeout(90_000);
   // Setting up: the police officer sets a task for the council officer (the task form has its own journey).
   const policeContext = await browser.newContext();
@@ -32,7 +32,6 @@ test('an assigned task shows in the count and the list, and is marked read by ke
   expect(set.status()).toBe(302);
   await policeContext.close();
 
-  const page = await browser.newPage();
   await signIn(page, USERS.officer);
   const nav = page.getByRole('link', { name: /^Notifications/ });
   await expect(nav).toContainText('1');
