@@ -39,7 +39,7 @@ after(() => ctx.close());
 
 test('a user sees and marks only their own notifications; the app role cannot write them for anyone', async () => {
   await withUser(db(), ids.officer.id, (tx) =>
-    notify(tx, [ids.manager.id, ids.police.id, ids.officer.id], { kind: 'task_disputed', title: 'A task has been disputed', href: '/review/disputes/x' }, { delivery: null }),
+    notify(tx, [ids.manager.id, ids.police.id, ids.officer.id], { kind: 'task_disputed', title: 'A task has been disputed', href: '/tasks/team' }, { delivery: null }),
   );
   const m = await mine(ids.manager.id);
   const p = await mine(ids.police.id);
@@ -84,10 +84,10 @@ test('routes: the list shows only mine, newest first; the badge counts unread; m
   assert.match(page.body, /You have 1 unread notification/);
   assert.match(page.body, /moj-notification-badge">1<span class="govuk-visually-hidden"> unread notification/);
   const [n] = await mine(ids.manager.id);
-  // Someone else's: not found, by link or by form, and it stays unread.
-  assert.equal((await police.get(`/notifications/${n!.id}`)).statusCode, 404);
+  assert.match(page.body, /href="\/tasks\/team">A task has been disputed/);
+  // Someone else's: not found, and it stays unread.
   assert.equal((await police.post(`/notifications/${n!.id}/read`)).statusCode, 404);
-  assert.equal((await police.get('/notifications/not-an-id')).statusCode, 404);
+  assert.equal((await police.post('/notifications/not-an-id/read')).statusCode, 404);
   assert.equal((await mine(ids.manager.id))[0]!.read_at, null);
   // A form without the CSRF token is refused.
   assert.equal((await manager.post(`/notifications/${n!.id}/read`, {}, { csrf: null })).statusCode, 403);
@@ -96,12 +96,13 @@ test('routes: the list shows only mine, newest first; the badge counts unread; m
   assert.equal(res.headers.location, '/notifications');
   assert.notEqual((await mine(ids.manager.id))[0]!.read_at, null);
   assert.doesNotMatch((await manager.get('/notifications')).body, /moj-notification-badge/);
-  // Opening one follows its link and marks it read.
-  const p = (await mine(ids.police.id))[0]!;
-  res = await police.get(`/notifications/${p.id}`);
-  assert.equal(res.statusCode, 302);
-  assert.equal(res.headers.location, '/review/disputes/x');
+  // Reaching the page a notification links to marks it read; other pages do not.
+  await police.get('/tasks/mine');
+  assert.equal((await mine(ids.police.id))[0]!.read_at, null);
+  res = await police.get('/tasks/team');
+  assert.equal(res.statusCode, 200);
   assert.notEqual((await mine(ids.police.id))[0]!.read_at, null);
+  assert.doesNotMatch(res.body, /moj-notification-badge">1/);
   // Mark all.
   await withUser(db(), ids.officer.id, async (tx) => {
     await notify(tx, [ids.manager.id], { kind: 'task_assigned', title: 'You have a new task', href: '/tasks/mine' }, { delivery: null });
@@ -205,6 +206,8 @@ test('setting a task tells the assignee, a teamâ€™s members, or an organisationâ
   assert.equal(mail.subject, 'You have a new task');
   assert.doesNotMatch(mail.body, /Elm Road|stairwell/, 'the email names nothing about the task');
   assert.match((await police.get('/tasks/mine')).body, /moj-notification-badge/);
+  assert.equal((await police.get(`/tasks/${taskId}`)).statusCode, 200);
+  assert.notEqual((await mine(ids.police.id)).find((n) => n.href === `/tasks/${taskId}`)!.read_at, null, 'opening the task marks its notification read');
 
   // To Charnwood's ASB Team: its members (the manager), never the officer who set it.
   const team = await db().selectFrom('teams').select('id').where('organisation_id', '=', ids.officer.organisation_id).where('name', '=', 'ASB Team').executeTakeFirstOrThrow();

@@ -66,6 +66,12 @@ export async function markRead(tx: Q, id: string) {
   return Number(r.numUpdatedRows) > 0;
 }
 
+/** Marks read the user's unread notifications that link to a page (the unread index, then the path). */
+export async function markReadAt(tx: Q, userId: string, href: string) {
+  const r = await tx.updateTable('notifications').set({ read_at: new Date() }).where('recipient_user_id', '=', userId).where('read_at', 'is', null).where('href', '=', href).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function markAllRead(tx: Q, userId: string) {
   const r = await tx.updateTable('notifications').set({ read_at: new Date() }).where('recipient_user_id', '=', userId).where('read_at', 'is', null).executeTakeFirst();
   return Number(r.numUpdatedRows);

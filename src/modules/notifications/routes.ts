@@ -1,5 +1,5 @@
-// Notification pages: the list (newest first, unread marked; open one, mark one or all read with plain
-// POST forms), the unread count in the navigation, and the preferences page under the account.
+// Notification pages: the list (newest first, unread marked; each links straight to what it is about;
+// mark one or all read with plain POST forms), the unread count in the navigation, and the preferences page under the account.
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import type { NotificationDelivery, NotificationKind } from '../../platform/db/schema.ts';
@@ -18,12 +18,13 @@ export async function notificationRoutes(app: FastifyInstance, deps: AppDeps) {
   service.useDelivery({ mailer: deps.mailer, baseUrl: deps.config.baseUrl });
   addNavigation({ text: 'Notifications', href: LIST_HREF });
 
-  // The unread count beside "Notifications", on every page a signed-in user sees.
+  // The unread count beside "Notifications", on every page a signed-in user sees. Reaching the page a
+  // notification links to (from the list, an email or anywhere else) marks it read first.
   app.addHook('preHandler', async (request) => {
     const actor = request.actor;
     const route = request.routeOptions.url;
     if (request.method !== 'GET' || !actor || !route || SKIP_BADGE.some((p) => route.startsWith(p))) return;
-    const count = await service.unreadCount(db, actor);
+    const count = await service.visited(db, actor, request.url.split('?')[0] ?? '/');
     request.navBadges = { ...request.navBadges, [LIST_HREF]: { count, label: count === 1 ? 'unread notification' : 'unread notifications' } };
   });
 
@@ -38,15 +39,8 @@ export async function notificationRoutes(app: FastifyInstance, deps: AppDeps) {
     return reply.render('notifications/views/list.njk', { pageTitle: 'Notifications', ...found, kindNames: KIND_NAMES });
   });
 
-  // Following a notification marks it read on the way (a link works without JavaScript, in a new tab too).
-  app.get('/notifications/:id', async (request, reply) => {
-    const found = await service.open(db, request.actor!, idParam(request.params), 'open');
-    if (!found) throw notFound('notification');
-    return reply.redirect(found.href);
-  });
-
   app.post('/notifications/:id/read', async (request, reply) => {
-    const found = await service.open(db, request.actor!, idParam(request.params), 'mark');
+    const found = await service.markRead(db, request.actor!, idParam(request.params));
     if (!found) throw notFound('notification');
     setFlash(reply, 'Marked as read');
     return reply.redirect(LIST_HREF);

@@ -108,17 +108,25 @@ export async function listNotifications(db: Kysely<DB>, actor: Actor) {
   });
 }
 
-export async function unreadCount(db: Kysely<DB>, actor: Actor) {
-  return withUser(db, actor.userId, (tx) => repo.unreadCount(tx, actor.userId));
+/**
+ * For the navigation's count, on each page: marks read the user's unread notifications that link to
+ * this page (they are looking at what it was about), then counts the rest. The page's own view is
+ * audited by the page.
+ */
+export async function visited(db: Kysely<DB>, actor: Actor, path: string) {
+  return withUser(db, actor.userId, async (tx) => {
+    await repo.markReadAt(tx, actor.userId, path);
+    return repo.unreadCount(tx, actor.userId);
+  });
 }
 
-/** Marks one read and returns where it leads; null when it is not the user's. */
-export async function open(db: Kysely<DB>, actor: Actor, id: string, how: 'open' | 'mark') {
+/** Marks one read; null when it is not the user's. */
+export async function markRead(db: Kysely<DB>, actor: Actor, id: string) {
   return withUser(db, actor.userId, async (tx) => {
     const n = await repo.find(tx, id);
     if (!n) return null;
     const changed = await repo.markRead(tx, id);
-    await auditBy(tx, actor, how === 'open' ? 'view' : 'update', RECORD_TYPE, id, { kind: n.kind, ...(changed ? { read: true } : {}) });
+    await auditBy(tx, actor, 'update', RECORD_TYPE, id, { kind: n.kind, ...(changed ? { read: true } : {}) });
     return { href: n.href };
   });
 }
