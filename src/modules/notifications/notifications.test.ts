@@ -10,6 +10,8 @@ import { withUser, withAnonymous } from '../../platform/db/with-user.ts';
 import { createMailer } from '../../platform/mail/mailer.ts';
 import { notify, sendDigest } from './service.ts';
 import { dateFields, isoDaysFromToday } from '../cases/test-support.ts';
+import { createJobRunner } from '../../platform/jobs/runner.ts';
+import { backgroundJobs } from '../../jobs.ts';
 
 let ctx: TestContext;
 let officer: Browser; // Charnwood, case officer
@@ -227,4 +229,20 @@ test('setting a task tells the assignee, a teamâ€™s members, or an organisationâ
   const m2 = await mine(ids.manager.id);
   assert.equal(m2[0]!.title, 'Your organisation has a new task');
   assert.equal((await mine(ids.officer.id)).filter((n) => n.title === 'Your organisation has a new task').length, 0, 'case officers are not told of every organisation task');
+});
+
+test('the background jobs run through the job runner: escalation and the digest, once per slot', async () => {
+  const config = { ...ctx.config, jobs: { enabled: true, escalationEveryMinutes: 5, digestTime: '07:00' } };
+  const runner = createJobRunner(db(), backgroundJobs(config, createMailer({ from: 'test@localhost' })));
+  await withUser(db(), ids.officer.id, (tx) => notify(tx, [ids.manager.id], { kind: 'referral_updated', title: 'A referral has been updated', href: '/tasks/team' }, { delivery: null }));
+  const now = new Date(Date.now() + 60_000);
+  assert.deepEqual(await runner.tick(now), { 'escalate-overdue-tasks': 'ran', 'daily-digest': 'ran' });
+  const digest = (await outbox('manager@endeavour.demo')).filter((m) => /daily summary/.test(m.subject));
+  assert.equal(digest.length, 2, 'the one waiting for the digest went out');
+  assert.deepEqual(await runner.tick(now), { 'escalate-overdue-tasks': 'waiting', 'daily-digest': 'waiting' });
+  // A second process finds both already run for this slot.
+  const other = createJobRunner(db(), backgroundJobs(config, createMailer({ from: 'test@localhost' })));
+  assert.deepEqual(await other.tick(now), { 'escalate-overdue-tasks': 'not_due', 'daily-digest': 'not_due' });
+  await runner.stop();
+  await other.stop();
 });
