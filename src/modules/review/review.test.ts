@@ -193,6 +193,12 @@ test('tasking out to a partner: the partner sees the task and exactly the incide
   taskId = rows.find((r) => r.incident_id === ids.tasked)!.task_id!;
   task2Id = rows.find((r) => r.incident_id === ids.tasked2)!.task_id!;
   assert.equal(rows[0]!.ndm_threat_risk, NDM.ndm_threat_risk);
+  // Tasked to the organisation: its manager is told (not its partner users, not the coordinator who set it).
+  const fm = await userId(ctx, 'fire-manager@endeavour.demo');
+  const told = await withUser(db(), fm.id, (tx) => tx.selectFrom('notifications').select(['kind', 'title']).where('record_id', '=', taskId).execute());
+  assert.deepEqual(told, [{ kind: 'task_assigned', title: 'Your organisation has a new task' }]);
+  const fu = await userId(ctx, 'fire@endeavour.demo');
+  assert.equal((await withUser(db(), fu.id, (tx) => tx.selectFrom('notifications').select('id').where('record_id', '=', taskId).execute())).length, 0);
   const page = await fire.get(`/review/tasks/${taskId}`);
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /Acknowledge the task/);
