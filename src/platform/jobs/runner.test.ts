@@ -42,6 +42,14 @@ test('a job runs once per slot, in the same transaction as its record', async ()
   const row = await db().selectFrom('job_runs').selectAll().where('name', '=', 'once').executeTakeFirstOrThrow();
   assert.equal(Number(row.runs), 2);
   assert.equal(row.last_outcome, 'ok');
+  // The app role (every user's transaction) can neither read nor forge the record of runs.
+  await assert.rejects(
+    db().transaction().execute(async (tx) => {
+      await sql`SET LOCAL ROLE endeavour_app`.execute(tx);
+      await sql`SELECT * FROM job_runs`.execute(tx);
+    }),
+    /permission denied/,
+  );
 });
 
 test('two runners at once: only one runs the job', async () => {
