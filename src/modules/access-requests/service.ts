@@ -22,7 +22,6 @@ export interface Notify {
   baseUrl: string;
 }
 
-
 export function decidesEveryRequest(actor: Actor) {
   return actor.roles.some((r) => (repo.DECIDER_ROLES as readonly string[]).includes(r));
 }
