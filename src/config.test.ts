@@ -42,3 +42,22 @@ test('rules across values: Notify needs a template, absolute timeout not shorter
   assert.throws(() => loadConfig({ SESSION_IDLE_MINUTES: '60', SESSION_ABSOLUTE_MINUTES: '30' }), /must not be shorter/);
   assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /DATABASE_URL must be set in production/);
 });
+
+test('background jobs: on by default, off under test unless asked, digest at 07:00 London or off, bad values named', () => {
+  assert.deepEqual(loadConfig({}).jobs, { enabled: true, escalationEveryMinutes: 5, digestTime: '07:00' });
+  assert.equal(loadConfig({ NODE_ENV: 'test' }).jobs.enabled, false);
+  assert.equal(loadConfig({ NODE_ENV: 'test', JOBS_ENABLED: 'true' }).jobs.enabled, true);
+  assert.equal(loadConfig({ JOBS_ENABLED: 'false' }).jobs.enabled, false);
+  assert.deepEqual(loadConfig({ DIGEST_TIME: 'off', ESCALATION_EVERY_MINUTES: '10' }).jobs, { enabled: true, escalationEveryMinutes: 10, digestTime: null });
+  assert.equal(loadConfig({ DIGEST_TIME: '18:30' }).jobs.digestTime, '18:30');
+  try {
+    loadConfig({ DIGEST_TIME: '7am', JOBS_ENABLED: 'yes', ESCALATION_EVERY_MINUTES: '0' });
+    assert.fail('expected a ConfigError');
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    const text = err.problems.join('\n');
+    assert.match(text, /DIGEST_TIME must be a London time like 07:00/);
+    assert.match(text, /JOBS_ENABLED must be true or false/);
+    assert.match(text, /ESCALATION_EVERY_MINUTES must be a whole number/);
+  }
+});

@@ -71,6 +71,14 @@ const schema = z.object({
       message: 'MAP_TILE_URL must be a tile server address with {z}, {x} and {y} in it, like https://tiles.example.org/{z}/{x}/{y}.png',
     }),
   MAP_TILE_ATTRIBUTION: z.string().optional(),
+  JOBS_ENABLED: z.enum(['true', 'false', ''], { error: 'JOBS_ENABLED must be true or false' }).optional(),
+  ESCALATION_EVERY_MINUTES: minutes('ESCALATION_EVERY_MINUTES', 5),
+  DIGEST_TIME: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || v === '' || v === 'off' || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), {
+      message: 'DIGEST_TIME must be a London time like 07:00 (24-hour), or off',
+    }),
 });
 
 export type Config = {
@@ -93,6 +101,11 @@ export type Config = {
   demoPassword: string | undefined;
   /** Background map tiles for the hotspot map; with none, the map shows boundaries and incidents alone. */
   map: { tileUrl?: string; tileAttribution?: string };
+  /**
+   * Background jobs run in every app process (src/platform/jobs), each under an advisory lock so that
+   * only one process runs a job at a time. Off under NODE_ENV=test unless JOBS_ENABLED=true.
+   */
+  jobs: { enabled: boolean; escalationEveryMinutes: number; digestTime: string | null };
 };
 
 export class ConfigError extends Error {
@@ -146,5 +159,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demoPassword: c.DEMO_PASSWORD || undefined,
     map: { tileUrl: c.MAP_TILE_URL || undefined, tileAttribution: c.MAP_TILE_ATTRIBUTION || undefined },
+    jobs: {
+      enabled: c.JOBS_ENABLED ? c.JOBS_ENABLED === 'true' : c.NODE_ENV !== 'test',
+      escalationEveryMinutes: c.ESCALATION_EVERY_MINUTES,
+      digestTime: c.DIGEST_TIME === 'off' ? null : c.DIGEST_TIME || '07:00',
+    },
   };
 }

@@ -5,6 +5,8 @@ import { ConfigError, loadConfig } from './config.ts';
 import { prepareDatabase, describeDemo } from './bootstrap.ts';
 import { createApp } from './app.ts';
 import { createMailer } from './platform/mail/mailer.ts';
+import { createJobRunner, type JobRunner } from './platform/jobs/runner.ts';
+import { backgroundJobs } from './jobs.ts';
 
 async function main() {
   let config;
@@ -18,9 +20,12 @@ async function main() {
     throw err;
   }
   const { database, demo, migrations } = await prepareDatabase(config);
-  const app = await createApp({ config, database, mailer: createMailer(config.mail) });
+  const mailer = createMailer(config.mail);
+  const app = await createApp({ config, database, mailer });
+  let jobs: JobRunner | null = null;
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) app.log.error({ err: { message: err.message } }, 'shutting down after an error');
+    await jobs?.stop();
     await app.close();
     await database.close();
   });
@@ -29,6 +34,10 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.baseUrl.includes(`:${config.port}`) ? config.baseUrl.replace(`:${config.port}`, `:${port}`) : config.baseUrl;
   app.log.info({ engine: database.engine, migrationsApplied: migrations.length, port }, 'Endeavour is listening');
+  if (config.jobs.enabled) {
+    jobs = createJobRunner(database.db, backgroundJobs(config, mailer), { log: app.log });
+    jobs.start();
+  }
   // Printed for the person at the terminal, not through the structured log.
   const lines = [`\nEndeavour is running at ${url}  (database: ${database.engine === 'pglite' ? `embedded, in ${config.dataDir}` : 'PostgreSQL'})`];
   if (demo) lines.push(`A demo partnership was created.\n${describeDemo(url, demo)}`);

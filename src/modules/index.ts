@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../app.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { homeRoutes } from './home/routes.ts';
+import { notificationRoutes } from './notifications/routes.ts';
 import { searchRoutes } from './search/routes.ts';
 import { incidentRoutes } from './incidents/routes.ts';
 import { incidentImportRoutes } from './incident-import/routes.ts';
@@ -33,6 +34,7 @@ import { adminRoutes } from './admin/routes.ts';
 export async function registerModules(app: FastifyInstance, deps: AppDeps) {
   await accountRoutes(app, deps);
   await homeRoutes(app, deps);
+  await notificationRoutes(app, deps);
   await searchRoutes(app, deps);
   await incidentImportRoutes(app, deps);
   await incidentRoutes(app, deps);

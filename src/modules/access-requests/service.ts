@@ -2,8 +2,8 @@
 // to share the record. The owner's recording officer, or a manager, coordinator or administrator of the
 // owning organisation, grants it (a view share through platform/access/shares.ts, to the requester or
 // their whole organisation, optionally until a date) or declines it with a reason. Each step is
-// audited and emailed through the outbox; requestAccess and decide are the entry points other
-// capabilities (in-app notifications) build on.
+// audited, and the deciders (then the requester) are notified in Endeavour and, by their preference, by
+// email (src/modules/notifications).
 import type { Kysely } from 'kysely';
 import type { DB } from '../../platform/db/schema.ts';
 import { withUser, type Tx } from '../../platform/db/with-user.ts';
@@ -12,6 +12,7 @@ import type { Actor } from '../../platform/http/context.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import { createShare } from '../../platform/access/shares.ts';
 import { openStub, stubKey } from '../matching/stub-token.ts';
+import { notify as tell } from '../notifications/service.ts';
 import * as repo from './repository.ts';
 
 export const RECORD_TYPE = 'access_request';
@@ -20,8 +21,6 @@ export interface Notify {
   mailer: Mailer;
   baseUrl: string;
 }
-
-const KIND: Record<'person' | 'vehicle', string> = { person: 'person', vehicle: 'vehicle' };
 
 export function decidesEveryRequest(actor: Actor) {
   return actor.roles.some((r) => (repo.DECIDER_ROLES as readonly string[]).includes(r));
@@ -79,15 +78,9 @@ export async function requestAccess(db: Kysely<DB>, notify: Notify, actor: Actor
       reason: input.reason,
     });
     await auditBy(tx, actor, 'access_request', claim.recordType, claim.recordId, { access_request_id: row.id, owner_organisation_id: row.owner_organisation_id });
-    // The email names neither the record nor the reason: both are read in Endeavour, after signing in.
-    for (const to of await repo.recipients(tx, row.owner_organisation_id, row.record_officer_id)) {
-      await notify.mailer.send(tx, {
-        to: to.email,
-        partnershipId: actor.partnershipId,
-        subject: 'A request to see a record your organisation holds',
-        body: `Dear ${to.display_name},\n\n${actor.displayName} of ${actor.organisationName} has asked to see a ${KIND[claim.recordType]} record that ${held.ownerName} holds in Endeavour.\n\nRead their reason and decide whether to share it:\n\n${notify.baseUrl}/access-requests/${row.id}\n`,
-      });
-    }
+    // The notification (and its email) names neither the record nor the reason: both are read in Endeavour.
+    const deciders = await repo.recipients(tx, row.owner_organisation_id, row.record_officer_id);
+    await tell(tx, deciders.map((d) => d.id), { kind: 'access_request_received', title: 'A request to see a record your organisation holds', href: `/access-requests/${row.id}`, recordType: RECORD_TYPE, recordId: row.id }, { delivery: notify });
     return { kind: 'created', id: row.id };
   });
 }
@@ -151,12 +144,12 @@ export async function decide(db: Kysely<DB>, notify: Notify, actor: Actor, id: s
       access_request_id: id,
       ...(shareId ? { share_id: shareId, to: d.decision === 'grant' ? d.to : null } : {}),
     });
-    await notify.mailer.send(tx, {
-      to: request.requester_email,
-      partnershipId: actor.partnershipId,
-      subject: d.decision === 'grant' ? 'Your request to see a record was granted' : 'Your request to see a record was declined',
-      body: `Dear ${request.requester_name},\n\n${request.owner_name} has ${d.decision === 'grant' ? 'granted' : 'declined'} your request to see a ${KIND[request.record_type]} record.\n\n${notify.baseUrl}/access-requests/${id}\n`,
-    });
+    await tell(
+      tx,
+      [request.requester_user_id],
+      { kind: 'access_request_answered', title: d.decision === 'grant' ? 'Your request to see a record was granted' : 'Your request to see a record was declined', href: `/access-requests/${id}`, recordType: RECORD_TYPE, recordId: id },
+      { delivery: notify },
+    );
     return { kind: 'ok' };
   });
 }

@@ -104,6 +104,7 @@ export const AUDIT_ACTION_NAMES: Record<AuditAction, string> = {
   admin_view: 'Administration: viewed',
   merge: 'Merged two records of a person',
   unmerge: 'Undid a merge of two records',
+  notify: 'Notified users (in Endeavour or by email)',
 };
 export const AUDIT_ACTIONS = Object.keys(AUDIT_ACTION_NAMES) as AuditAction[];
 

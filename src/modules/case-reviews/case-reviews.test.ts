@@ -167,6 +167,10 @@ test('a third complaint raises the alert, counting an incident the recording use
   assert.equal(audit.length, 1);
   assert.equal(audit[0]!.record_type, 'case_review_alert');
   assert.equal(audit[0]!.actor_user_id, (await userId(ctx, 'officer@endeavour.demo')).id);
+  // The holding organisation's manager is told, in neutral words.
+  const m = await userId(ctx, 'manager@endeavour.demo');
+  const told = await withUser(ctx.database.db, m.id, (tx) => tx.selectFrom('notifications').select(['kind', 'title', 'href']).where('record_id', '=', ids.alert).execute());
+  assert.deepEqual(told, [{ kind: 'case_review_alert', title: 'A Case Review threshold has been met', href: '/case-reviews/alerts' }]);
 });
 
 test('the alert is not raised twice for the same window', async () => {

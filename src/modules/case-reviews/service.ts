@@ -22,6 +22,7 @@ import { canWrite, type AlertFilter, type ReviewFilter } from './labels.ts';
 import { readSettings, type CaseReviewSettings } from './settings.ts';
 import { allowed, decisionDue, dueAfterDecision, nextDue, responseDueAfterMeeting, tasks } from './stages.ts';
 import { todayInLondon } from './working-days.ts';
+import { notify, usersWithRole } from '../notifications/service.ts';
 import * as repo from './repository.ts';
 
 export const RECORD_TYPE = 'case_review';
@@ -38,7 +39,24 @@ type Access = { edit: boolean; share: boolean };
  */
 export async function checkThreshold(tx: Tx, actor: Actor, incidentId: string): Promise<number> {
   const raised = await repo.evaluate(tx, incidentId);
-  for (const a of raised) await auditBy(tx, actor, 'create', ALERT_TYPE, a.alert_id, { rules: a.alert_rules, incident_id: incidentId });
+  for (const a of raised) {
+    await auditBy(tx, actor, 'create', ALERT_TYPE, a.alert_id, { rules: a.alert_rules, incident_id: incidentId });
+    // The coordinators and managers of the organisation holding the victim (who see the alert with them) are told.
+    const holder = await tx
+      .selectFrom('case_review_alerts as a')
+      .innerJoin('people as p', 'p.id', 'a.person_id')
+      .select('p.owner_organisation_id')
+      .where('a.id', '=', a.alert_id)
+      .executeTakeFirst();
+    if (holder)
+      await notify(tx, await usersWithRole(tx, [holder.owner_organisation_id], ['coordinator', 'manager']), {
+        kind: 'case_review_alert',
+        title: 'A Case Review threshold has been met',
+        href: '/case-reviews/alerts',
+        recordType: ALERT_TYPE,
+        recordId: a.alert_id,
+      });
+  }
   return raised.length;
 }
 

@@ -193,6 +193,12 @@ test('tasking out to a partner: the partner sees the task and exactly the incide
   taskId = rows.find((r) => r.incident_id === ids.tasked)!.task_id!;
   task2Id = rows.find((r) => r.incident_id === ids.tasked2)!.task_id!;
   assert.equal(rows[0]!.ndm_threat_risk, NDM.ndm_threat_risk);
+  // Tasked to the organisation: its manager is told (not its partner users, not the coordinator who set it).
+  const fm = await userId(ctx, 'fire-manager@endeavour.demo');
+  const told = await withUser(db(), fm.id, (tx) => tx.selectFrom('notifications').select(['kind', 'title']).where('record_id', '=', taskId).execute());
+  assert.deepEqual(told, [{ kind: 'task_assigned', title: 'Your organisation has a new task' }]);
+  const fu = await userId(ctx, 'fire@endeavour.demo');
+  assert.equal((await withUser(db(), fu.id, (tx) => tx.selectFrom('notifications').select('id').where('record_id', '=', taskId).execute())).length, 0);
   const page = await fire.get(`/review/tasks/${taskId}`);
   assert.equal(page.statusCode, 200);
   assert.match(page.body, /Acknowledge the task/);
@@ -252,8 +258,16 @@ test('the partner disputes a task; a manager of either agency resolves it by rea
   const shown = await fireManager.get(`/review/disputes/${disputeId}`);
   assert.match(shown.body, /data-qa="resolution"/);
   const a = await auditRows(ctx, { recordId: disputeId });
-  assert.deepEqual(a.map((x) => x.action), ['create', 'view', 'view', 'update', 'view']);
-  assert.equal(a[3]!.details.resolution, 'reassigned');
+  assert.deepEqual(a.map((x) => x.action), ['create', 'notify', 'view', 'view', 'update', 'notify', 'view']);
+  assert.equal(a[1]!.details.kind, 'task_disputed');
+  assert.equal(a[4]!.details.resolution, 'reassigned');
+  assert.equal(a[5]!.details.kind, 'task_dispute_resolved');
+  // Managers of both organisations were told of the dispute, in Endeavour.
+  for (const email of ['fire-manager@endeavour.demo', 'hbbc-manager@endeavour.demo']) {
+    const u = await userId(ctx, email);
+    const told = await withUser(db(), u.id, (tx) => tx.selectFrom('notifications').select(['kind', 'href']).where('record_id', '=', disputeId).execute());
+    assert.ok(told.some((n) => n.kind === 'task_disputed' && n.href === `/review/disputes/${disputeId}`), email);
+  }
   const again = await fireManager.post(`/review/disputes/${disputeId}/resolve`, { resolution: 'upheld', resolution_note: 'late', version: '1' });
   assert.equal(again.statusCode, 302);
 });

@@ -3,7 +3,7 @@
 // acknowledgement, escalation when overdue, disputes resolved by managers of both agencies), and the
 // day's log. Every view, list, change and export is audited in its transaction. Other capabilities
 // call refreshReviewItem (after an incident changes) and escalateOverdueTasks (from the job runner).
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB, ReviewOutcome } from '../../platform/db/schema.ts';
 import { withUser, type Tx } from '../../platform/db/with-user.ts';
 import { audit, auditBy } from '../../platform/audit/audit.ts';
@@ -11,6 +11,7 @@ import type { Actor } from '../../platform/http/context.ts';
 import type { Mailer } from '../../platform/mail/mailer.ts';
 import { createShare, shareTargets, type ShareTarget } from '../../platform/access/shares.ts';
 import { createTask } from '../tasks/service.ts';
+import { notify as tell, usersReached } from '../notifications/service.ts';
 import type { TaskPriority } from '../tasks/labels.ts';
 import { OUTCOME_NAMES, type DisputeResolution, type NdmField } from './labels.ts';
 import * as repo from './repository.ts';
@@ -211,16 +212,8 @@ export async function disputeTask(db: Kysely<DB>, notify: Notify | null, actor: 
     if (await repo.openDispute(tx, taskId)) return { kind: 'already' };
     const row = await repo.insertDispute(tx, { partnershipId: actor.partnershipId, taskId, organisationId: actor.organisationId, settingOrganisationId: task.owner_organisation_id, reason, userId: actor.userId });
     await auditBy(tx, actor, 'create', DISPUTE_RECORD, row.id, { task_id: taskId });
-    if (notify) {
-      for (const m of await repo.managersOf(tx, [actor.organisationId, task.owner_organisation_id])) {
-        await notify.mailer.send(tx, {
-          to: m.email,
-          partnershipId: actor.partnershipId,
-          subject: 'A task has been disputed',
-          body: `Dear ${m.display_name},\n\n${actor.organisationName} has disputed a task ${task.setting_organisation_name} set. Managers of both agencies resolve disputes:\n\n${notify.baseUrl}/review/disputes/${row.id}\n`,
-        });
-      }
-    }
+    const managers = await repo.managersOf(tx, [actor.organisationId, task.owner_organisation_id]);
+    await tell(tx, managers.map((m) => m.id), { kind: 'task_disputed', title: 'A task has been disputed', href: `/review/disputes/${row.id}`, recordType: DISPUTE_RECORD, recordId: row.id }, notify ? { delivery: notify } : {});
     return { kind: 'ok', id: row.id };
   });
 }
@@ -270,12 +263,21 @@ export async function resolveDispute(db: Kysely<DB>, actor: Actor, id: string, v
       const orgs = await repo.partnershipOrganisations(tx, actor.partnershipId);
       if (!r.reassignTo || !orgs.some((o) => o.id === r.reassignTo) || r.reassignTo === dispute.owner_organisation_id) return { kind: 'bad_organisation' };
     }
+    // Read before the task moves: once reassigned, the disputing organisation no longer sees it.
+    const people = {
+      raised_by: (await tx.selectFrom('task_disputes').select('raised_by').where('id', '=', id).executeTakeFirst())?.raised_by,
+      created_by: (await tx.selectFrom('tasks').select('created_by').where('id', '=', dispute.task_id).executeTakeFirst())?.created_by,
+    };
     if (!(await repo.resolveDispute(tx, id, version, { status: r.status, note: r.note, userId: actor.userId, reassignedTo: r.status === 'reassigned' ? r.reassignTo : null })))
       return { kind: 'already' };
     if (r.status === 'upheld') await repo.changeTaskAfterDispute(tx, dispute.task_id, actor.userId, { status: 'cancelled' });
     if (r.status === 'reassigned') await repo.changeTaskAfterDispute(tx, dispute.task_id, actor.userId, { organisationId: r.reassignTo! });
     await auditBy(tx, actor, 'update', DISPUTE_RECORD, id, { task_id: dispute.task_id, resolution: r.status, ...(r.status === 'reassigned' ? { reassigned_to: r.reassignTo } : {}) });
     if (r.status !== 'withdrawn') await auditBy(tx, actor, 'update', 'task', dispute.task_id, { dispute_id: id, resolution: r.status });
+    // Who raised the dispute and who set the task hear how it ended; a new organisation hears of its task.
+    await tell(tx, [people.raised_by, people.created_by], { kind: 'task_dispute_resolved', title: 'A dispute about a task has been resolved', href: `/review/disputes/${id}`, recordType: DISPUTE_RECORD, recordId: id });
+    if (r.status === 'reassigned')
+      await tell(tx, await usersReached(tx, { organisationId: r.reassignTo }), { kind: 'task_assigned', title: 'Your organisation has a new task', href: `/review/tasks/${dispute.task_id}`, recordType: 'task', recordId: dispute.task_id });
     return { kind: 'ok' };
   });
 }
@@ -290,28 +292,29 @@ export interface Escalation {
 /**
  * Moves every overdue task set with a due time one level up and tells the managers: level 1 the
  * receiving organisation's managers (first line); level 2, a day later, the managers of both the
- * receiving and the setting organisation (second line). Runs with no user (the job runner calls it
- * every few minutes); the definer function does the update, and each step is audited.
+ * receiving and the setting organisation (second line), through notifications (emailed by default).
+ * Runs with no user (the job runner calls it every few minutes); the definer function does the
+ * update, and each step is audited.
  */
-export async function escalateOverdueTasks(db: Kysely<DB>, now: Date, notify: Notify | null = null): Promise<Escalation[]> {
-  return db.transaction().execute(async (tx) => {
+export async function escalateOverdueTasks(db: Kysely<DB> | Transaction<DB>, now: Date, notify: Notify | null = null): Promise<Escalation[]> {
+  const run = async (tx: Transaction<DB>) => {
     const moved = await sql<{ task_id: string; partnership_id: string; level: number; title: string; owner_organisation_id: string; receiving_organisation_id: string | null }>`
       SELECT * FROM review_escalate_overdue(${now.toISOString()}::timestamptz)`.execute(tx);
     for (const m of moved.rows) {
       await audit(tx, { partnershipId: m.partnership_id, action: 'update', recordType: 'task', recordId: m.task_id, details: { escalated_to_level: m.level } });
-      if (!notify) continue;
       const orgs = m.level >= 2 ? [m.receiving_organisation_id, m.owner_organisation_id] : [m.receiving_organisation_id];
-      for (const u of await repo.managersOf(tx, orgs.filter((o): o is string => !!o))) {
-        await notify.mailer.send(tx, {
-          to: u.email,
-          partnershipId: m.partnership_id,
-          subject: m.level >= 2 ? 'A task is still overdue (second-line escalation)' : 'A task is overdue',
-          body: `Dear ${u.display_name},\n\nA task set through the daily review is past its due time and has been escalated to you.\n\n${notify.baseUrl}/review/tasks/${m.task_id}\n`,
-        });
-      }
+      const managers = await repo.managersOf(tx, orgs.filter((o): o is string => !!o));
+      await tell(
+        tx,
+        managers.map((u) => u.id),
+        { kind: 'task_escalated', title: m.level >= 2 ? 'A task is still overdue (second-line escalation)' : 'A task is overdue', href: `/review/tasks/${m.task_id}`, recordType: 'task', recordId: m.task_id },
+        notify ? { delivery: notify } : {},
+      );
     }
     return moved.rows.map((m) => ({ taskId: m.task_id, level: Number(m.level) }));
-  });
+  };
+  // The job runner calls this inside its own locked transaction; anyone else gets a transaction here.
+  return db.isTransaction ? run(db as Transaction<DB>) : db.transaction().execute(run);
 }
 
 /** Who decisions and tasks can go to in the actor's partnership (users, teams, organisations). */

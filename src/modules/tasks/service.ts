@@ -9,6 +9,7 @@ import { auditBy, type AuditActor } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/http/context.ts';
 import { createShare, shareTargets } from '../../platform/access/shares.ts';
 import type { TaskList, TaskPriority, TaskShow, TaskStatus } from './labels.ts';
+import { notify, usersReached } from '../notifications/service.ts';
 import * as repo from './repository.ts';
 
 export const RECORD_TYPE = 'task';
@@ -85,6 +86,7 @@ export async function createTask(tx: Tx, actor: AuditActor, fields: NewTask): Pr
     assigned_to: assignee.userId ? 'user' : assignee.teamId ? 'team' : 'organisation',
     assigned_id: assignee.userId ?? assignee.teamId ?? assignee.organisationId,
   });
+  await tellAssignees(tx, id, assignee);
   holders.delete(actor.organisationId);
   for (const holder of holders) {
     await createShare(tx, actor, {
@@ -97,6 +99,12 @@ export async function createTask(tx: Tx, actor: AuditActor, fields: NewTask): Pr
     });
   }
   return id;
+}
+
+/** Notifies whoever a task now reaches: its user, its team's members, or its organisation's managers and coordinators. */
+async function tellAssignees(tx: Tx, taskId: string, to: { userId: string | null; teamId: string | null; organisationId: string | null }) {
+  const title = to.userId ? 'You have a new task' : to.teamId ? 'Your team has a new task' : 'Your organisation has a new task';
+  await notify(tx, await usersReached(tx, to), { kind: 'task_assigned', title, href: `/tasks/${taskId}`, recordType: RECORD_TYPE, recordId: taskId });
 }
 
 // --- setting a task from the form -----------------------------------------------------------------
@@ -264,6 +272,8 @@ export async function updateTask(
     if (!ok) return { kind: 'conflict', current: (await repo.findTask(tx, id)) ?? before };
     const changed = FIELDS.filter((k) => (before[k] ?? null) !== (fields[k] ?? null));
     await auditBy(tx, actor, 'update', RECORD_TYPE, id, { fields: changed, version: version + 1 });
+    if (changed.some((k) => k.startsWith('assigned_')))
+      await tellAssignees(tx, id, { userId: fields.assigned_user_id ?? null, teamId: fields.assigned_team_id ?? null, organisationId: fields.assigned_organisation_id ?? null });
     return { kind: 'ok' };
   });
 }

@@ -31,7 +31,8 @@ export type AuditAction =
   | 'admin_update'
   | 'admin_view'
   | 'merge'
-  | 'unmerge';
+  | 'unmerge'
+  | 'notify';
 
 export interface AuditEntry {
   partnershipId?: string | null;

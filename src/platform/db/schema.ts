@@ -1173,3 +1173,63 @@ export interface DB {
   referrals: ReferralsTable;
   referral_records: ReferralRecordsTable;
 }
+
+// ---- Notifications and the job runner (migrations/0019_notifications.sql) ----
+
+export type NotificationKind =
+  | 'task_assigned'
+  | 'task_escalated'
+  | 'task_disputed'
+  | 'task_dispute_resolved'
+  | 'access_request_received'
+  | 'access_request_answered'
+  | 'referral_received'
+  | 'referral_updated'
+  | 'case_review_alert';
+
+export type NotificationDelivery = 'email' | 'digest' | 'in_app';
+
+export interface NotificationKindsTable {
+  kind: NotificationKind;
+  default_delivery: NotificationDelivery;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  partnership_id: string;
+  recipient_user_id: string;
+  kind: NotificationKind;
+  title: string;
+  href: string;
+  record_type: string | null;
+  record_id: string | null;
+  delivery: NotificationDelivery;
+  created_at: CreatedAt;
+  read_at: Timestamp | null;
+  emailed_at: Timestamp | null;
+  digested_at: Timestamp | null;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  kind: NotificationKind;
+  delivery: NotificationDelivery;
+  updated_at: Generated<Date>;
+}
+
+export interface JobRunsTable {
+  name: string;
+  last_slot: Timestamp | null;
+  last_started_at: Timestamp | null;
+  last_finished_at: Timestamp | null;
+  last_outcome: 'ok' | 'failed' | null;
+  last_error: string | null;
+  runs: Generated<number>;
+}
+
+export interface DB {
+  notification_kinds: NotificationKindsTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  job_runs: JobRunsTable;
+}
