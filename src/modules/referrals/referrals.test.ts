@@ -191,7 +191,7 @@ test('sending shares exactly the chosen records with the receiving organisation,
   assert.equal(r.form.length, 4, 'the form is kept with the referral');
   assert.equal((await officer.get(`/referrals/${referralId}`)).statusCode, 200);
   const audit = await auditRows(ctx, { recordId: referralId });
-  assert.deepEqual(audit.map((a) => a.action), ['create', 'view']);
+  assert.deepEqual(audit.map((a) => a.action), ['create', 'notify', 'view']);
   assert.deepEqual(audit[0]!.details.records, [`person:${personId}`]);
   assert.equal((await auditRows(ctx, { action: 'share', recordId: personId })).length, 1);
 });
@@ -247,6 +247,26 @@ test('lifecycle: only the receiver accepts (then completes, with an outcome); er
   assert.equal((await sharesOf(referralId)).rows[0]!.revoked_at, null, 'a completed referral keeps its share');
   const steps = (await auditRows(ctx, { action: 'update', recordId: referralId })).map((a) => a.details.status);
   assert.deepEqual(steps, ['accepted', 'completed']);
+  // The receiver was told of the referral, and the sender of each decision, in the app and by email.
+  const told = await db()
+    .selectFrom('notifications as n')
+    .innerJoin('users as u', 'u.id', 'n.recipient_user_id')
+    .select(['u.email', 'n.kind', 'n.href'])
+    .where('n.kind', 'like', 'referral%')
+    .where('n.record_id', '=', referralId)
+    .orderBy('n.created_at')
+    .orderBy('u.email')
+    .execute();
+  assert.deepEqual(
+    told.map((t) => [t.email, t.kind, t.href]),
+    [
+      ['fire-station-manager@endeavour.demo', 'referral_received', `/referrals/${referralId}`],
+      ['fire@endeavour.demo', 'referral_received', `/referrals/${referralId}`],
+      ['officer@endeavour.demo', 'referral_updated', `/referrals/${referralId}`],
+      ['officer@endeavour.demo', 'referral_updated', `/referrals/${referralId}`],
+    ],
+  );
+  assert.match((await fire.get('/notifications')).body, /has been sent to your organisation/);
 });
 
 test('declining stops the shares made for the referral; so does withdrawing', async () => {
@@ -309,9 +329,10 @@ test('through the app role: visible to the two organisations only, and neither s
 
 test('referralRecipients: a sent referral tells the receiving partner users and officers; a decision tells the sender', async () => {
   const f = await userId(ctx, 'fire@endeavour.demo');
+  const fm = await userId(ctx, 'fire-station-manager@endeavour.demo');
   const o = await userId(ctx, 'officer@endeavour.demo');
   await withUser(db(), o.id, async (tx) => {
-    assert.deepEqual(await referralRecipients(tx, referralId, 'sent'), [f.id]);
+    assert.deepEqual((await referralRecipients(tx, referralId, 'sent')).sort(), [f.id, fm.id].sort(), 'the fire service’s partner users');
     for (const e of ['accepted', 'declined', 'completed'] as const) assert.deepEqual(await referralRecipients(tx, referralId, e), [o.id]);
   });
   // Under the row-level security of someone who cannot see it, nobody.

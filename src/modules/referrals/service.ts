@@ -10,6 +10,7 @@ import type { DB, ReferralConsent, ReferralField, ReferralLawfulBasis, ReferralR
 import { withUser, type Tx } from '../../platform/db/with-user.ts';
 import { auditBy } from '../../platform/audit/audit.ts';
 import type { Actor } from '../../platform/http/context.ts';
+import { notify } from '../notifications/service.ts';
 import { createShare } from '../../platform/access/shares.ts';
 import { addError, emptyErrors, formValue, formValues, type FormErrors } from '../../platform/http/forms.ts';
 import { readAnswers } from './form.ts';
@@ -145,6 +146,13 @@ export async function send(db: Kysely<DB>, actor: Actor, from: ReferralRecordTyp
       lawful_basis: input.lawfulBasis,
       records: input.share.map((r) => `${r.type}:${r.id}`),
     });
+    await notify(tx, await referralRecipients(tx, row.id, 'sent'), {
+      kind: 'referral_received',
+      title: `Referral ${row.reference} has been sent to your organisation`,
+      href: `/referrals/${row.id}`,
+      recordType: RECORD_TYPE,
+      recordId: row.id,
+    });
     return { kind: 'sent', id: row.id, reference: row.reference };
   });
 }
@@ -207,6 +215,13 @@ export async function step(db: Kysely<DB>, actor: Actor, id: string, version: nu
         await auditBy(tx, actor, 'unshare', r.record_type, r.record_id, { share_id: r.share_id, referral_id: id, because: s.status });
       }
     }
+    await notify(tx, await referralRecipients(tx, id, s.status), {
+      kind: s.status === 'withdrawn' ? 'referral_received' : 'referral_updated',
+      title: `Referral ${referral.reference} has been ${s.status}`,
+      href: `/referrals/${id}`,
+      recordType: RECORD_TYPE,
+      recordId: id,
+    });
     return { kind: 'ok' };
   });
 }
