@@ -33,3 +33,6 @@ CREATE POLICY incident_imports_insert ON incident_imports FOR INSERT TO endeavou
   owner_organisation_id = (SELECT app_org_id()) AND imported_by = (SELECT app_user_id())
   AND partnership_id = (SELECT app_partnership_id()));
 GRANT SELECT, INSERT ON incident_imports TO endeavour_app;
+
+-- The definer role reads it like every protected table (its definer_read policy).
+SELECT endeavour_adopt_definer_functions();
