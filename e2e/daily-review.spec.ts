@@ -133,7 +133,9 @@ test('fire acknowledges one task and disputes the other', async ({ page }) => {
   await signIn(page, FIRE);
   for (const [n, reference] of tasked.entries()) {
     await activate(page, page.getByRole('link', { name: 'Tasks', exact: true }), 'the Tasks link');
-    await page.goto('/tasks/team');
+    await expect(page).toHaveURL(/\/tasks$/);
+    await activate(page, page.getByRole('link', { name: 'My team’s tasks' }), 'the team’s tasks');
+    await expect(page).toHaveURL(/\/tasks\/team$/);
     const row = page.getByTestId('tasks-table').locator('tbody tr').filter({ hasText: reference });
     await expect(row).toHaveCount(1);
     await activate(page, row.getByRole('link').first(), `the task about ${reference}`);
