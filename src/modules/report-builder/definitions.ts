@@ -43,6 +43,11 @@ export interface Measure {
   additive: boolean;
   /** A join the measure needs, added to the record type's FROM only when this measure is chosen. */
   join?: Sql;
+  /**
+   * The aggregate is exactly count(DISTINCT s.m): each group's distinct values are found once, by
+   * hashing, before the grouping sets sort what is left (far fewer rows than the records).
+   */
+  distinct?: boolean;
 }
 
 export interface SelectFilter {
@@ -250,7 +255,7 @@ const people: RecordType = {
   dimensions: [category('role', 'Role', sql`ip.role`, { kind: 'fixed', names: ROLE_NAMES }), ...incidentDimensions()],
   measures: [
     { ...COUNT, label: 'Times involved' },
-    { key: 'people', label: 'Different people', input: sql`ip.person_id`, aggregate: sql`count(DISTINCT s.m)::int`, additive: false },
+    { key: 'people', label: 'Different people', input: sql`ip.person_id`, aggregate: sql`count(DISTINCT s.m)::int`, additive: false, distinct: true },
   ],
   defaultGroup: 'role',
   visibility: INCIDENT_VISIBILITY,

@@ -111,6 +111,27 @@ test('through the aggregate, every served report equals the one read from the re
   assert.match(res.body, new RegExp(`Total,${fx.visibleTo(fx.orgs.charnwood).length}`));
 });
 
+test('different people by two groupings: every cell and total counts each person once', async () => {
+  const csv = (await officer.get('/reports/builder.csv?record=people&group=category&group2=role&measure=people')).body;
+  const rows = csv.replace(/^\ufeff/, '').trim().split(/\r?\n/).map((l) => l.split(','));
+  const header = rows[0]!;
+  assert.ok(header.includes('Victim') && rows.length >= 4, csv);
+  const visible = fx.visibleTo(fx.orgs.charnwood);
+  const names: Record<string, string> = { personal: 'Personal', nuisance: 'Nuisance', environmental: 'Environmental' };
+  const roles: Record<string, string> = { victim: 'Victim', perpetrator: 'Perpetrator or suspect' };
+  const people = (keep: (x: Fixture['incidents'][number], role: string) => boolean) =>
+    new Set(visible.flatMap((x) => x.people.filter((l) => keep(x, l.role)).map((l) => l.personId))).size;
+  for (const row of rows.slice(1, -1)) {
+    const category = Object.keys(names).find((c) => names[c] === row[0])!;
+    for (const [i, col] of header.entries()) {
+      const role = Object.keys(roles).find((r) => roles[r] === col);
+      if (role) assert.equal(Number(row[i] || 0), people((x, r) => x.category === category && r === role), `${row[0]} ${col}`);
+    }
+    assert.equal(Number(row[row.length - 1]), people((x) => x.category === category), `${row[0]} total`);
+  }
+  assert.equal(Number(rows[rows.length - 1]![header.length - 1]), people(() => true), 'grand total');
+});
+
 test('the aggregate follows incidents recorded, changed and deleted', async () => {
   const db = ctx.database.db;
   const officerUser = await userId(ctx, 'officer@endeavour.demo');
