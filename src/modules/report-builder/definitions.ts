@@ -48,6 +48,13 @@ export interface Measure {
    * hashing, before the grouping sets sort what is left (far fewer rows than the records).
    */
   distinct?: boolean;
+  /**
+   * The measure counts records once per value of `input` they are linked to through this join (an
+   * inner join; records without a link count one each): `aggregate` is then exactly
+   * count(*) FILTER (WHERE s.m IS NULL) + count(DISTINCT s.m), and a monthly aggregate can give the
+   * count of all records, from which the few linked ones are taken away (repository.ts).
+   */
+  countOnce?: { join: Sql };
 }
 
 export interface SelectFilter {
@@ -218,6 +225,7 @@ const PROBLEMS: Measure = {
   aggregate: sql`(count(*) FILTER (WHERE s.m IS NULL) + count(DISTINCT s.m))::int`,
   additive: false,
   join: sql`LEFT JOIN incident_problems pr ON pr.incident_id = r.id`,
+  countOnce: { join: sql`JOIN incident_problems pr ON pr.incident_id = r.id` },
 };
 const INCIDENT_MEASURES: Measure[] = [COUNT, PROBLEMS];
 

@@ -95,7 +95,8 @@ const firstOfNextMonth = (iso: string) => {
  */
 export function monthlyPlan(d: ReportDefinition): { from: string | null; to: string | null; where: RawBuilder<unknown>[]; count: RawBuilder<unknown> } | null {
   const m = d.record.monthly;
-  if (!m || !d.record.visibility || d.measure.key !== 'count' || d.measure.join || d.record.date.column !== 'instant') return null;
+  const plainCount = d.measure.additive && !d.measure.input && !d.measure.join;
+  if (!m || !d.record.visibility || !(plainCount || d.measure.countOnce) || d.record.date.column !== 'instant') return null;
   if (!d.group.monthly || (d.group2 && !d.group2.monthly)) return null;
   const where: RawBuilder<unknown>[] = [];
   for (const [key, value] of Object.entries(d.filters)) {
@@ -162,14 +163,30 @@ async function aggregateMonthly(
   const ownParts: RawBuilder<unknown>[] = [];
   if (plan.from !== null && plan.from !== d.from) ownParts.push(sql`${dateExpr} < ${at(plan.from)}`);
   if (plan.to !== null && d.to !== null && plan.to !== nextDay(d.to)) ownParts.push(sql`${dateExpr} >= ${at(plan.to)}`);
-  const cols = (g1: RawBuilder<unknown>, g2: RawBuilder<unknown> | undefined, w: RawBuilder<unknown>) => (d.group2 ? sql`${g1} AS g1, ${g2} AS g2, ${w} AS w` : sql`${g1} AS g1, ${w} AS w`);
-  const records = selectRecords(d, cols(d.group.expr, d.group2?.expr, sql`1`), [], ownParts);
+  const cols = (g1: RawBuilder<unknown>, g2: RawBuilder<unknown> | undefined, w: RawBuilder<unknown>, mv: RawBuilder<unknown> = sql`NULL::uuid`) =>
+    d.group2 ? sql`${g1} AS g1, ${g2} AS g2, ${w} AS w, ${mv} AS m` : sql`${g1} AS g1, ${w} AS w, ${mv} AS m`;
+  const plain = { ...d, measure: { ...d.measure, join: undefined } };
+  const parts = [selectRecords(plain, cols(d.group.expr, d.group2?.expr, sql`1`), [], ownParts)];
   const whereA = plan.where.length ? sql`WHERE ${sql.join(plan.where, sql` AND `)}` : sql``;
-  const monthly = sql`SELECT ${cols(d.group.monthly!, d.group2?.monthly, plan.count)} FROM ${m.rows(plan.from, plan.to)} a ${whereA}`;
+  parts.push(sql`SELECT ${cols(d.group.monthly!, d.group2?.monthly, plan.count)} FROM ${m.rows(plan.from, plan.to)} a ${whereA}`);
   const keys = d.group2 ? sql`${key(d.group, sql`s.g1`)} AS k1, ${key(d.group2, sql`s.g2`)} AS k2` : sql`${key(d.group, sql`s.g1`)} AS k1, NULL::text AS k2`;
-  const groupBy = d.group2 ? sql`s.g1, s.g2` : sql`s.g1`;
-  const r = await sql<AggregateRow>`SELECT ${keys}, 0 AS t1, 0 AS t2, sum(s.w)::int AS n FROM (${records} UNION ALL ${monthly}) s GROUP BY ${groupBy} HAVING sum(s.w) > 0 LIMIT ${MAX_CELLS + 1}`.execute(tx);
-  return { rows: withTotals(r.rows.slice(0, MAX_CELLS), !!d.group2), tooMany: r.rows.length > MAX_CELLS };
+  if (!d.measure.countOnce) {
+    const groupBy = d.group2 ? sql`s.g1, s.g2` : sql`s.g1`;
+    const r = await sql<AggregateRow>`SELECT ${keys}, 0 AS t1, 0 AS t2, sum(s.w)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) s GROUP BY ${groupBy} HAVING sum(s.w) > 0 LIMIT ${MAX_CELLS + 1}`.execute(tx);
+    return { rows: withTotals(r.rows.slice(0, MAX_CELLS), !!d.group2), tooMany: r.rows.length > MAX_CELLS };
+  }
+  // Counted once (problems): every record counts one, less one for each linked record, plus one per
+  // distinct link value among them. Linked records are read through the measure's inner join, which
+  // starts from the (few) links, under the same visibility as everything else.
+  const linked = { ...d, measure: { ...d.measure, join: d.measure.countOnce.join } };
+  parts.push(selectRecords(linked, cols(d.group.expr, d.group2?.expr, sql`-1`, d.measure.input ?? sql`NULL::uuid`)));
+  const n = sql`(sum(s.w) + count(DISTINCT s.m))::int`;
+  const flags = d.group2 ? sql`GROUPING(s.g1)::int AS t1, GROUPING(s.g2)::int AS t2` : sql`GROUPING(s.g1)::int AS t1, 1 AS t2`;
+  const sets = d.group2 ? sql`GROUPING SETS ((s.g1, s.g2), (s.g1), (s.g2), ())` : sql`GROUPING SETS ((s.g1), ())`;
+  // The grand total is a row whatever it counts; other groups only when they count something.
+  const all = d.group2 ? sql`GROUPING(s.g1, s.g2) = 3` : sql`GROUPING(s.g1) = 1`;
+  const r = await sql<AggregateRow>`SELECT ${keys}, ${flags}, ${n} AS n FROM (${sql.join(parts, sql` UNION ALL `)}) s GROUP BY ${sets} HAVING ${n} > 0 OR ${all} LIMIT ${MAX_CELLS * 2 + 1}`.execute(tx);
+  return { rows: r.rows, tooMany: r.rows.length > MAX_CELLS * 2 };
 }
 
 /** Row, column and grand totals of an additive measure, in the shape grouping sets give. */
