@@ -44,11 +44,6 @@ export interface Measure {
   /** A join the measure needs, added to the record type's FROM only when this measure is chosen. */
   join?: Sql;
   /**
-   * The aggregate is exactly count(DISTINCT s.m): each group's distinct values are found once, by
-   * hashing, before the grouping sets sort what is left (far fewer rows than the records).
-   */
-  distinct?: boolean;
-  /**
    * The measure counts records once per value of `input` they are linked to through this join (an
    * inner join; records without a link count one each): `aggregate` is then exactly
    * count(*) FILTER (WHERE s.m IS NULL) + count(DISTINCT s.m), and a monthly aggregate can give the
@@ -263,7 +258,7 @@ const people: RecordType = {
   dimensions: [category('role', 'Role', sql`ip.role`, { kind: 'fixed', names: ROLE_NAMES }), ...incidentDimensions()],
   measures: [
     { ...COUNT, label: 'Times involved' },
-    { key: 'people', label: 'Different people', input: sql`ip.person_id`, aggregate: sql`count(DISTINCT s.m)::int`, additive: false, distinct: true },
+    { key: 'people', label: 'Different people', input: sql`ip.person_id`, aggregate: sql`count(DISTINCT s.m)::int`, additive: false },
   ],
   defaultGroup: 'role',
   visibility: INCIDENT_VISIBILITY,

@@ -130,9 +130,7 @@ export async function aggregate(tx: Tx, d: ReportDefinition, opts: { monthly?: b
   if (plan) return aggregateMonthly(tx, d, plan, key);
   const m = d.measure.input ? sql`, ${d.measure.input} AS m` : sql``;
   // Rows are grouped on raw values (uuids, dates) and only each group's key is turned into text.
-  const records = selectRecords(d, d.group2 ? sql`${d.group.expr} AS g1, ${d.group2.expr} AS g2${m}` : sql`${d.group.expr} AS g1${m}`);
-  // A distinct count is the same over the distinct (groups, value) rows: those found by hashing first.
-  const inner = d.measure.distinct ? sql`SELECT * FROM (${records}) x GROUP BY ${d.group2 ? sql`x.g1, x.g2, x.m` : sql`x.g1, x.m`}` : records;
+  const inner = selectRecords(d, d.group2 ? sql`${d.group.expr} AS g1, ${d.group2.expr} AS g2${m}` : sql`${d.group.expr} AS g1${m}`);
   const keys = d.group2 ? sql`${key(d.group, sql`s.g1`)} AS k1, ${key(d.group2, sql`s.g2`)} AS k2` : sql`${key(d.group, sql`s.g1`)} AS k1, NULL::text AS k2`;
   if (d.measure.additive) {
     const groupBy = d.group2 ? sql`s.g1, s.g2` : sql`s.g1`;
