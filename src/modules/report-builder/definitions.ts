@@ -28,6 +28,8 @@ export interface Dimension {
   vocabulary: Vocabulary;
   /** Months, years, days and hours read in order; everything else largest first. */
   ordered: boolean;
+  /** The same value from a row `a` of the record type's monthly aggregate, if it has one and it holds this. */
+  monthly?: Sql;
 }
 
 export interface Measure {
@@ -41,6 +43,13 @@ export interface Measure {
   additive: boolean;
   /** A join the measure needs, added to the record type's FROM only when this measure is chosen. */
   join?: Sql;
+  /**
+   * The measure counts records once per value of `input` they are linked to through this join (an
+   * inner join; records without a link count one each): `aggregate` is then exactly
+   * count(*) FILTER (WHERE s.m IS NULL) + count(DISTINCT s.m), and a monthly aggregate can give the
+   * count of all records, from which the few linked ones are taken away (repository.ts).
+   */
+  countOnce?: { join: Sql };
 }
 
 export interface SelectFilter {
@@ -49,12 +58,16 @@ export interface SelectFilter {
   /** The choices; a key not in them is refused with a GOV.UK error. */
   vocabulary: Vocabulary;
   where: (value: string) => Sql;
+  /** The same condition on a row `a` of the record type's monthly aggregate, if it holds the column. */
+  monthly?: (value: string) => Sql;
 }
 
 export interface Flag {
   key: string;
   label: string;
   where: Sql;
+  /** The aggregate's count of this row's records with the flag, if it keeps one. */
+  monthly?: Sql;
 }
 
 export type FilterKey = 'area' | 'category' | 'type' | 'source' | 'status' | 'organisation' | 'officer' | 'role';
@@ -84,6 +97,12 @@ export interface RecordType {
    * are exactly the policy's rule; the policy still applies to both.
    */
   visibility?: { own: Sql; shared: Sql };
+  /**
+   * A monthly aggregate of the viewer's organisation's own records (migrations/0023), read as rows `a`
+   * of `rows(fromMonth, toMonth)` with a count `a.<count>`: the report builder counts whole months of
+   * the own half from it whenever every grouping, filter and flag chosen is one it holds (repository.ts).
+   */
+  monthly?: { rows: (from: string | null, to: string | null) => Sql; count: Sql };
 }
 
 // incidents_select (migrations/0003): the owner organisation, or a live share of the incident.
@@ -105,30 +124,49 @@ const COUNT: Measure = { key: 'count', label: 'Number', input: null, aggregate: 
 
 // Incidents, and people by their role on incidents, share the incident's own columns.
 const incidentDimensions = (): Dimension[] => [
-  category('area', 'District', sql`r.area_id`, { kind: 'list', list: 'areas' }),
-  category('ward', 'Ward', sql`r.ward_id`, { kind: 'list', list: 'wards' }),
-  month(sql`r.occurred_from`, 'Month'),
-  year(sql`r.occurred_from`, 'Year'),
+  { ...category('area', 'District', sql`r.area_id`, { kind: 'list', list: 'areas' }), monthly: sql`a.area_id` },
+  { ...category('ward', 'Ward', sql`r.ward_id`, { kind: 'list', list: 'wards' }), monthly: sql`a.ward_id` },
+  // The aggregate's month is the same London month as a date (report_month, migrations/0023).
+  { ...month(sql`r.occurred_from`, 'Month'), monthly: sql`a.month::timestamp` },
+  { ...year(sql`r.occurred_from`, 'Year'), monthly: sql`date_trunc('year', a.month::timestamp)` },
   { key: 'weekday', label: 'Day of the week', expr: sql`extract(isodow FROM r.occurred_from AT TIME ZONE 'Europe/London')::int`, vocabulary: { kind: 'weekday' }, ordered: true },
   { key: 'hour', label: 'Hour of the day', expr: sql`extract(hour FROM r.occurred_from AT TIME ZONE 'Europe/London')::int`, vocabulary: { kind: 'hour' }, ordered: true },
-  category('category', 'Category', sql`r.category`, { kind: 'fixed', names: CATEGORY_NAMES }),
-  category('type', 'Type', sql`r.asb_type_id`, { kind: 'list', list: 'asbTypes' }),
-  category('source', 'Source agency', sql`r.source_organisation_id`, { kind: 'list', list: 'organisations' }),
+  { ...category('category', 'Category', sql`r.category`, { kind: 'fixed', names: CATEGORY_NAMES }), monthly: sql`a.category` },
+  { ...category('type', 'Type', sql`r.asb_type_id`, { kind: 'list', list: 'asbTypes' }), monthly: sql`a.asb_type_id` },
+  { ...category('source', 'Source agency', sql`r.source_organisation_id`, { kind: 'list', list: 'organisations' }), monthly: sql`a.source_organisation_id` },
   category('how_reported', 'How it was reported', sql`r.how_reported`, { kind: 'fixed', names: HOW_REPORTED_NAMES }),
-  category('organisation', 'Held by', sql`r.owner_organisation_id`, { kind: 'list', list: 'organisations' }),
+  { ...category('organisation', 'Held by', sql`r.owner_organisation_id`, { kind: 'list', list: 'organisations' }), monthly: sql`a.owner_organisation_id` },
   category('officer', 'Recorded by', sql`r.created_by`, { kind: 'list', list: 'officers' }),
-  category('status', 'Status', sql`r.status`, { kind: 'fixed', names: INCIDENT_STATUS_NAMES }),
+  { ...category('status', 'Status', sql`r.status`, { kind: 'fixed', names: INCIDENT_STATUS_NAMES }), monthly: sql`a.status` },
   category('hate', 'Hate incident', sql`r.hate`, { kind: 'yesno' }),
   category('domestic', 'Domestic-related', sql`r.domestic`, { kind: 'yesno' }),
 ];
 
 const incidentFilters = (): Partial<Record<FilterKey, SelectFilter>> => ({
-  area: { kind: 'select', label: 'Area', vocabulary: { kind: 'list', list: 'areas' }, where: (v) => sql`(r.area_id = ${v}::uuid OR r.ward_id = ${v}::uuid)` },
-  category: { kind: 'select', label: 'Category', vocabulary: { kind: 'fixed', names: CATEGORY_NAMES }, where: (v) => sql`r.category = ${v}` },
-  type: { kind: 'select', label: 'Type', vocabulary: { kind: 'list', list: 'asbTypes' }, where: (v) => sql`r.asb_type_id = ${v}::uuid` },
-  source: { kind: 'select', label: 'Source agency', vocabulary: { kind: 'list', list: 'organisations' }, where: (v) => sql`r.source_organisation_id = ${v}::uuid` },
-  status: { kind: 'select', label: 'Status', vocabulary: { kind: 'fixed', names: INCIDENT_STATUS_NAMES }, where: (v) => sql`r.status = ${v}` },
-  organisation: { kind: 'select', label: 'Held by', vocabulary: { kind: 'list', list: 'organisations' }, where: (v) => sql`r.owner_organisation_id = ${v}::uuid` },
+  area: {
+    kind: 'select',
+    label: 'Area',
+    vocabulary: { kind: 'list', list: 'areas' },
+    where: (v) => sql`(r.area_id = ${v}::uuid OR r.ward_id = ${v}::uuid)`,
+    monthly: (v) => sql`(a.area_id = ${v}::uuid OR a.ward_id = ${v}::uuid)`,
+  },
+  category: { kind: 'select', label: 'Category', vocabulary: { kind: 'fixed', names: CATEGORY_NAMES }, where: (v) => sql`r.category = ${v}`, monthly: (v) => sql`a.category = ${v}` },
+  type: { kind: 'select', label: 'Type', vocabulary: { kind: 'list', list: 'asbTypes' }, where: (v) => sql`r.asb_type_id = ${v}::uuid`, monthly: (v) => sql`a.asb_type_id = ${v}::uuid` },
+  source: {
+    kind: 'select',
+    label: 'Source agency',
+    vocabulary: { kind: 'list', list: 'organisations' },
+    where: (v) => sql`r.source_organisation_id = ${v}::uuid`,
+    monthly: (v) => sql`a.source_organisation_id = ${v}::uuid`,
+  },
+  status: { kind: 'select', label: 'Status', vocabulary: { kind: 'fixed', names: INCIDENT_STATUS_NAMES }, where: (v) => sql`r.status = ${v}`, monthly: (v) => sql`a.status = ${v}` },
+  organisation: {
+    kind: 'select',
+    label: 'Held by',
+    vocabulary: { kind: 'list', list: 'organisations' },
+    where: (v) => sql`r.owner_organisation_id = ${v}::uuid`,
+    monthly: (v) => sql`a.owner_organisation_id = ${v}::uuid`,
+  },
   officer: { kind: 'select', label: 'Recorded by', vocabulary: { kind: 'list', list: 'officers' }, where: (v) => sql`r.created_by = ${v}::uuid` },
 });
 
@@ -155,7 +193,19 @@ const REPEAT_FLAGS: Flag[] = [
     where: sql`EXISTS (SELECT 1 FROM repeat_flag_incidents rfi JOIN repeat_flags rf ON rf.id = rfi.flag_id WHERE rfi.incident_id = r.id AND rf.kind = 'location')`,
   },
 ];
-const incidentFlags = (): Flag[] => [...(Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]).map((k) => ({ key: k, label: FLAG_NAMES[k], where: INCIDENT_FLAG_SQL[k] })), ...REPEAT_FLAGS];
+// The aggregate keeps a count per flag (one flag at a time can be read from it, not two together).
+const INCIDENT_FLAG_COUNT: Record<keyof typeof FLAG_NAMES, Sql> = {
+  hate: sql`a.hate`,
+  domestic: sql`a.domestic`,
+  alcohol: sql`a.alcohol`,
+  drugs: sql`a.drugs`,
+  youth: sql`a.youth`,
+  vulnerable_victim: sql`a.vulnerable_victim`,
+};
+const incidentFlags = (): Flag[] => [
+  ...(Object.keys(FLAG_NAMES) as (keyof typeof FLAG_NAMES)[]).map((k) => ({ key: k, label: FLAG_NAMES[k], where: INCIDENT_FLAG_SQL[k], monthly: INCIDENT_FLAG_COUNT[k] })),
+  ...REPEAT_FLAGS,
+];
 
 // One problem reported to several agencies counts once: incidents linked by the multi-agency check
 // share a problem id (incident_problems, migrations/0011); an incident linked to nothing is a problem
@@ -170,6 +220,7 @@ const PROBLEMS: Measure = {
   aggregate: sql`(count(*) FILTER (WHERE s.m IS NULL) + count(DISTINCT s.m))::int`,
   additive: false,
   join: sql`LEFT JOIN incident_problems pr ON pr.incident_id = r.id`,
+  countOnce: { join: sql`JOIN incident_problems pr ON pr.incident_id = r.id` },
 };
 const INCIDENT_MEASURES: Measure[] = [COUNT, PROBLEMS];
 
@@ -186,6 +237,7 @@ const incidents: RecordType = {
   measures: INCIDENT_MEASURES,
   defaultGroup: 'area',
   visibility: INCIDENT_VISIBILITY,
+  monthly: { rows: (from, to) => sql`app_report_incident_months(${from}::date, ${to}::date)`, count: sql`a.incidents` },
 };
 
 const people: RecordType = {

@@ -64,14 +64,59 @@ export function fromClause(d: ReportDefinition | ReportFilters): RawBuilder<unkn
  * visibility splits (definitions.ts), as the union of the viewer's organisation's own rows and those
  * shared with it, each half able to use an index; row-level security applies to both.
  */
-export function selectRecords(d: ReportDefinition | ReportFilters, columns: RawBuilder<unknown>, extra: RawBuilder<unknown>[] = []): RawBuilder<unknown> {
+export function selectRecords(
+  d: ReportDefinition | ReportFilters,
+  columns: RawBuilder<unknown>,
+  extra: RawBuilder<unknown>[] = [],
+  /** Read only these parts of the own half (each a further condition): the rest is counted elsewhere. */
+  ownParts?: RawBuilder<unknown>[],
+): RawBuilder<unknown> {
   const where = [...conditions(d), ...extra];
   const from = fromClause(d);
   const whereOf = (more: RawBuilder<unknown>[]) => (more.length ? sql`WHERE ${sql.join(more, sql` AND `)}` : sql``);
   const v = d.record.visibility;
   const withSql = d.record.with ? sql`WITH ${d.record.with(instants(d))} ` : sql``;
   if (!v) return sql`${withSql}SELECT ${columns} FROM ${from} ${whereOf(where)}`;
-  return sql`${withSql}SELECT ${columns} FROM ${from} ${whereOf([v.own, ...where])} UNION ALL SELECT ${columns} FROM ${from} ${whereOf([v.shared, ...where])}`;
+  const own = (ownParts ?? [null]).map((part) => sql`SELECT ${columns} FROM ${from} ${whereOf([v.own, ...where, ...(part ? [part] : [])])} UNION ALL `);
+  return sql`${withSql}${sql.join(own, sql``)}SELECT ${columns} FROM ${from} ${whereOf([v.shared, ...where])}`;
+}
+
+const firstOfNextMonth = (iso: string) => {
+  const [y, m] = [Number(iso.slice(0, 4)), Number(iso.slice(5, 7))];
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+};
+
+/**
+ * How a count can use the record type's monthly aggregate of the viewer's own records (migrations/0023):
+ * the whole months [from, to) inside the report's dates (null: unbounded), the aggregate's conditions
+ * and count column; or null when something chosen is not in the aggregate (a measure other than a
+ * count, a grouping or filter it does not hold, two flags, a repeat flag) or no whole month is inside
+ * the dates. The records of the part-months at either end are read from the table as before.
+ */
+export function monthlyPlan(d: ReportDefinition): { from: string | null; to: string | null; where: RawBuilder<unknown>[]; count: RawBuilder<unknown> } | null {
+  const m = d.record.monthly;
+  const plainCount = d.measure.additive && !d.measure.input && !d.measure.join;
+  if (!m || !d.record.visibility || !(plainCount || d.measure.countOnce) || d.record.date.column !== 'instant') return null;
+  if (!d.group.monthly || (d.group2 && !d.group2.monthly)) return null;
+  const where: RawBuilder<unknown>[] = [];
+  for (const [key, value] of Object.entries(d.filters)) {
+    if (!value) continue;
+    const spec = d.record.filters[key as keyof typeof d.filters];
+    if (!spec?.monthly) return null;
+    where.push(spec.monthly(value));
+  }
+  if (d.flags.length > 1) return null;
+  let count = m.count;
+  if (d.flags.length === 1) {
+    const flag = d.record.flags.find((x) => x.key === d.flags[0]);
+    if (!flag?.monthly) return null;
+    count = flag.monthly;
+  }
+  // A month is whole when the dates start on or before its first day and end on or after its last.
+  const from = d.from === null ? null : d.from.endsWith('-01') ? `${d.from.slice(0, 7)}-01` : firstOfNextMonth(d.from);
+  const to = d.to === null ? null : nextDay(d.to).endsWith('-01') ? nextDay(d.to) : `${d.to.slice(0, 7)}-01`;
+  if (from !== null && to !== null && from >= to) return null;
+  return { from, to, where, count };
 }
 
 /**
@@ -79,8 +124,10 @@ export function selectRecords(d: ReportDefinition | ReportFilters, columns: RawB
  * once and its totals added up afterwards; any other measure (a distinct count, whose total is not
  * the sum of its groups) gets its totals from the database, with grouping sets.
  */
-export async function aggregate(tx: Tx, d: ReportDefinition): Promise<{ rows: AggregateRow[]; tooMany: boolean }> {
+export async function aggregate(tx: Tx, d: ReportDefinition, opts: { monthly?: boolean } = {}): Promise<{ rows: AggregateRow[]; tooMany: boolean }> {
   const key = (dim: Dimension, ref: RawBuilder<unknown>) => (dim.asKey ? dim.asKey(ref) : sql`${ref}::text`);
+  const plan = opts.monthly === false ? null : monthlyPlan(d);
+  if (plan) return aggregateMonthly(tx, d, plan, key);
   const m = d.measure.input ? sql`, ${d.measure.input} AS m` : sql``;
   // Rows are grouped on raw values (uuids, dates) and only each group's key is turned into text.
   const inner = selectRecords(d, d.group2 ? sql`${d.group.expr} AS g1, ${d.group2.expr} AS g2${m}` : sql`${d.group.expr} AS g1${m}`);
@@ -93,6 +140,50 @@ export async function aggregate(tx: Tx, d: ReportDefinition): Promise<{ rows: Ag
   const flags = d.group2 ? sql`GROUPING(s.g1)::int AS t1, GROUPING(s.g2)::int AS t2` : sql`GROUPING(s.g1)::int AS t1, 1 AS t2`;
   const sets = d.group2 ? sql`GROUPING SETS ((s.g1, s.g2), (s.g1), (s.g2), ())` : sql`GROUPING SETS ((s.g1), ())`;
   const r = await sql<AggregateRow>`SELECT ${keys}, ${flags}, ${d.measure.aggregate} AS n FROM (${inner}) s GROUP BY ${sets} LIMIT ${MAX_CELLS * 2 + 1}`.execute(tx);
+  return { rows: r.rows, tooMany: r.rows.length > MAX_CELLS * 2 };
+}
+
+/**
+ * A count with the own records of whole months from the monthly aggregate: each record read from the
+ * table weighs 1, each aggregate row its count; groups are summed and those that count nothing (an
+ * aggregate row without the flag asked for) are left out, as they would not exist reading records.
+ */
+async function aggregateMonthly(
+  tx: Tx,
+  d: ReportDefinition,
+  plan: NonNullable<ReturnType<typeof monthlyPlan>>,
+  key: (dim: Dimension, ref: RawBuilder<unknown>) => RawBuilder<unknown>,
+): Promise<{ rows: AggregateRow[]; tooMany: boolean }> {
+  const m = d.record.monthly!;
+  const dateExpr = d.record.date.expr;
+  const at = (iso: string) => fromLondon(iso, '00:00');
+  // The own records outside the aggregate's months: before its first, and from the end of its last.
+  const ownParts: RawBuilder<unknown>[] = [];
+  if (plan.from !== null && plan.from !== d.from) ownParts.push(sql`${dateExpr} < ${at(plan.from)}`);
+  if (plan.to !== null && d.to !== null && plan.to !== nextDay(d.to)) ownParts.push(sql`${dateExpr} >= ${at(plan.to)}`);
+  const cols = (g1: RawBuilder<unknown>, g2: RawBuilder<unknown> | undefined, w: RawBuilder<unknown>, mv: RawBuilder<unknown> = sql`NULL::uuid`) =>
+    d.group2 ? sql`${g1} AS g1, ${g2} AS g2, ${w} AS w, ${mv} AS m` : sql`${g1} AS g1, ${w} AS w, ${mv} AS m`;
+  const plain = { ...d, measure: { ...d.measure, join: undefined } };
+  const parts = [selectRecords(plain, cols(d.group.expr, d.group2?.expr, sql`1`), [], ownParts)];
+  const whereA = plan.where.length ? sql`WHERE ${sql.join(plan.where, sql` AND `)}` : sql``;
+  parts.push(sql`SELECT ${cols(d.group.monthly!, d.group2?.monthly, plan.count)} FROM ${m.rows(plan.from, plan.to)} a ${whereA}`);
+  const keys = d.group2 ? sql`${key(d.group, sql`s.g1`)} AS k1, ${key(d.group2, sql`s.g2`)} AS k2` : sql`${key(d.group, sql`s.g1`)} AS k1, NULL::text AS k2`;
+  if (!d.measure.countOnce) {
+    const groupBy = d.group2 ? sql`s.g1, s.g2` : sql`s.g1`;
+    const r = await sql<AggregateRow>`SELECT ${keys}, 0 AS t1, 0 AS t2, sum(s.w)::int AS n FROM (${sql.join(parts, sql` UNION ALL `)}) s GROUP BY ${groupBy} HAVING sum(s.w) > 0 LIMIT ${MAX_CELLS + 1}`.execute(tx);
+    return { rows: withTotals(r.rows.slice(0, MAX_CELLS), !!d.group2), tooMany: r.rows.length > MAX_CELLS };
+  }
+  // Counted once (problems): every record counts one, less one for each linked record, plus one per
+  // distinct link value among them. Linked records are read through the measure's inner join, which
+  // starts from the (few) links, under the same visibility as everything else.
+  const linked = { ...d, measure: { ...d.measure, join: d.measure.countOnce.join } };
+  parts.push(selectRecords(linked, cols(d.group.expr, d.group2?.expr, sql`-1`, d.measure.input ?? sql`NULL::uuid`)));
+  const n = sql`(sum(s.w) + count(DISTINCT s.m))::int`;
+  const flags = d.group2 ? sql`GROUPING(s.g1)::int AS t1, GROUPING(s.g2)::int AS t2` : sql`GROUPING(s.g1)::int AS t1, 1 AS t2`;
+  const sets = d.group2 ? sql`GROUPING SETS ((s.g1, s.g2), (s.g1), (s.g2), ())` : sql`GROUPING SETS ((s.g1), ())`;
+  // The grand total is a row whatever it counts; other groups only when they count something.
+  const all = d.group2 ? sql`GROUPING(s.g1, s.g2) = 3` : sql`GROUPING(s.g1) = 1`;
+  const r = await sql<AggregateRow>`SELECT ${keys}, ${flags}, ${n} AS n FROM (${sql.join(parts, sql` UNION ALL `)}) s GROUP BY ${sets} HAVING ${n} > 0 OR ${all} LIMIT ${MAX_CELLS * 2 + 1}`.execute(tx);
   return { rows: r.rows, tooMany: r.rows.length > MAX_CELLS * 2 };
 }
 
