@@ -13,7 +13,11 @@ export function pageKind(url: URL): string {
 /** Links never followed: they would end the session, or are files rather than pages. */
 const SKIP = [/^\/sign-out$/, /^\/(assets|stylesheets|javascripts)\//];
 
-export async function crawl(page: Page, opts: { from?: string; limit?: number } = {}): Promise<string[]> {
+/**
+ * `within`, when given, keeps the walk to paths it matches (the administrator's walk covers the
+ * administration pages; the pages everyone shares are walked by the officer's).
+ */
+export async function crawl(page: Page, opts: { from?: string; limit?: number; within?: RegExp } = {}): Promise<string[]> {
   const origin = new URL(page.url()).origin;
   const start = opts.from ?? '/';
   const limit = opts.limit ?? 120;
@@ -55,6 +59,7 @@ export async function crawl(page: Page, opts: { from?: string; limit?: number } 
     for (const href of hrefs) {
       const url = new URL(href);
       if (url.origin !== origin || SKIP.some((re) => re.test(url.pathname))) continue;
+      if (opts.within && !opts.within.test(url.pathname)) continue;
       const linkKind = pageKind(url);
       if (seen.has(linkKind) || fetched.has(url.pathname + url.search)) continue;
       seen.add(linkKind);
