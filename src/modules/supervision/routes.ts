@@ -123,19 +123,6 @@ export async function supervisionRoutes(app: FastifyInstance, deps: AppDeps) {
     caseForm(reply, idParam(request.params, 'id', 'case'), {}),
   );
 
-  app.post('/supervision/cases/:id/reassign', MANAGERS, async (request, reply) => {
-    const id = idParam(request.params, 'id', 'case');
-    const { fields, errors, values } = parseReassign(request.body);
-    const version = versionOf(request.body);
-    if (!fields) return caseForm(reply, id, values, errors, 400, { version });
-    const result = await service.reassignCase(db, request.actor!, id, version, fields);
-    if (result.kind === 'invalid') return caseForm(reply, id, values, addError(emptyErrors(), result.field, result.message), 400, { version });
-    if (result.kind === 'conflict') return caseForm(reply, id, values, conflictErrors('case'), 409, { version: result.current.version });
-    unwrap(result, 'case');
-    setFlash(reply, 'The case has been reassigned');
-    return reply.redirect(`/cases/${id}`);
-  });
-
   // --- reassigning a task --------------------------------------------------------------------------
 
   const taskForm = async (
@@ -166,18 +153,27 @@ export async function supervisionRoutes(app: FastifyInstance, deps: AppDeps) {
     taskForm(reply, idParam(request.params, 'id', 'task'), {}),
   );
 
-  app.post('/supervision/tasks/:id/reassign', MANAGERS, async (request, reply) => {
-    const id = idParam(request.params, 'id', 'task');
-    const { fields, errors, values } = parseReassign(request.body);
-    const version = versionOf(request.body);
-    if (!fields) return taskForm(reply, id, values, errors, 400, { version });
-    const result = await service.reassignTask(db, request.actor!, id, version, fields);
-    if (result.kind === 'invalid') return taskForm(reply, id, values, addError(emptyErrors(), result.field, result.message), 400, { version });
-    if (result.kind === 'conflict') return taskForm(reply, id, values, conflictErrors('task'), 409, { version: result.current.version });
-    unwrap(result, 'task');
-    setFlash(reply, 'The task has been reassigned');
-    return reply.redirect(`/tasks/${id}`);
-  });
+  // One handler for both: read the reason and the new officer, reassign, or show the form again with
+  // what was typed (a conflict with someone else's change gives the current version to resubmit).
+  const reassignPost = (
+    kind: 'case' | 'task',
+    form: typeof caseForm,
+    reassign: typeof service.reassignCase | typeof service.reassignTask,
+  ) =>
+    app.post(`/supervision/${kind}s/:id/reassign`, MANAGERS, async (request, reply) => {
+      const id = idParam(request.params, 'id', kind);
+      const { fields, errors, values } = parseReassign(request.body);
+      const version = versionOf(request.body);
+      if (!fields) return form(reply, id, values, errors, 400, { version });
+      const result = await reassign(db, request.actor!, id, version, fields);
+      if (result.kind === 'invalid') return form(reply, id, values, addError(emptyErrors(), result.field, result.message), 400, { version });
+      if (result.kind === 'conflict') return form(reply, id, values, conflictErrors(kind), 409, { version: result.current.version });
+      unwrap(result, kind);
+      setFlash(reply, `The ${kind} has been reassigned`);
+      return reply.redirect(`/${kind}s/${id}`);
+    });
+  reassignPost('case', caseForm, service.reassignCase);
+  reassignPost('task', taskForm, service.reassignTask);
 
   // --- supervision notes ---------------------------------------------------------------------------
 
