@@ -52,9 +52,10 @@ export function conditions(d: ReportFilters): RawBuilder<unknown>[] {
   return where;
 }
 
-/** The FROM clause of a definition: the record type's, with any join its measure needs. */
-export function fromClause(d: ReportDefinition | ReportFilters): RawBuilder<unknown> {
-  const base = d.record.from(instants(d));
+/** The FROM clause of a definition (or of its own half): the record type's, with any join its measure needs. */
+export function fromClause(d: ReportDefinition | ReportFilters, half?: 'own'): RawBuilder<unknown> {
+  const source = half === 'own' && d.record.ownFrom ? d.record.ownFrom : d.record.from;
+  const base = source(instants(d));
   const join = 'measure' in d ? d.measure.join : undefined;
   return join ? sql`${base} ${join}` : base;
 }
@@ -75,10 +76,10 @@ export function selectRecords(
   const from = fromClause(d);
   const whereOf = (more: RawBuilder<unknown>[]) => (more.length ? sql`WHERE ${sql.join(more, sql` AND `)}` : sql``);
   const v = d.record.visibility;
-  const withSql = d.record.with ? sql`WITH ${d.record.with(instants(d))} ` : sql``;
-  if (!v) return sql`${withSql}SELECT ${columns} FROM ${from} ${whereOf(where)}`;
-  const own = (ownParts ?? [null]).map((part) => sql`SELECT ${columns} FROM ${from} ${whereOf([v.own, ...where, ...(part ? [part] : [])])} UNION ALL `);
-  return sql`${withSql}${sql.join(own, sql``)}SELECT ${columns} FROM ${from} ${whereOf([v.shared, ...where])}`;
+  if (!v) return sql`SELECT ${columns} FROM ${from} ${whereOf(where)}`;
+  const ownFrom = fromClause(d, 'own');
+  const own = (ownParts ?? [null]).map((part) => sql`SELECT ${columns} FROM ${ownFrom} ${whereOf([v.own, ...where, ...(part ? [part] : [])])} UNION ALL `);
+  return sql`${sql.join(own, sql``)}SELECT ${columns} FROM ${from} ${whereOf([v.shared, ...where])}`;
 }
 
 const firstOfNextMonth = (iso: string) => {
