@@ -52,7 +52,8 @@ declare module 'autocannon' {
   }
 
   export interface Client {
-    requestIterator: { context: Record<string, unknown> };
+    /** currentRequestIndex: which of `requests` a 'response' event answers (with pipelining 1, the iterator moves on only after it). */
+    requestIterator: { context: Record<string, unknown>; currentRequestIndex: number };
   }
 
   export interface Instance extends EventEmitter, PromiseLike<Result> {

@@ -3,16 +3,20 @@
 // per connection, then asks for the dashboard of a quarter over and over with autocannon, on
 // 127.0.0.1 only, and prints the latencies as a Markdown table. Each page is the whole dashboard: every
 // active indicator's figures for the quarter, the same quarter a year before, the rolling year and the
-// year before it, by district and month, under the user's suppression rule, with its charts drawn and
-// its view audited. Fails (exit code 1) on any non-2xx response, error or timeout; the p95 is reported
-// against the target (BENCH_TARGET_MS), not enforced, as bench/load.ts does.
+// year before it, by district and month, under the user's suppression rule, with its view audited;
+// its charts are images the page links to (drawn when the browser asks for them), so after the page
+// each run also fetches the charts of one indicator's section, as a browser would on scrolling to it,
+// with the same cookie, and reports their latencies in rows of their own. Fails (exit code 1) on any
+// non-2xx response, error or timeout; the p95 is reported against the target (BENCH_TARGET_MS), not
+// enforced, as bench/load.ts does.
 //
 //   DEMO_PASSWORD=... DATABASE_URL=postgres://postgres@127.0.0.1:5432/endeavour_bench node bench/dashboard.ts
 //
 // BENCH_CONNECTIONS (comma-separated list, each a run: 1,5,20), BENCH_DURATION seconds per run (30),
 // BENCH_WARMUP seconds (5), BENCH_USER (analyst@endeavour.demo), BENCH_QUARTERS (how many recent
-// quarters to rotate through: 4), BENCH_SCENARIOS (quarters,months), BENCH_TARGET_MS (500), BENCH_OUT
-// (also append the report to this file).
+// quarters to rotate through: 4), BENCH_SCENARIOS (quarters,months), BENCH_TARGET_MS (500),
+// BENCH_CHARTS (how many of the page's chart images to fetch after it: 4, one indicator's two charts
+// and the next's; 0 skips them), BENCH_OUT (also append the report to this file).
 //
 // Two scenarios: "quarters" asks for a few recent quarters over and over, as a board's members would
 // (the dashboard keeps computed figures for a minute per organisation and period, so most requests
@@ -24,7 +28,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import autocannon, { type Client } from 'autocannon';
+import autocannon, { type Client, type Request } from 'autocannon';
 import { openDatabase } from '../src/platform/db/connect.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -44,6 +48,8 @@ const DURATION = positive('BENCH_DURATION', 30);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
 const QUARTERS = positive('BENCH_QUARTERS', 4);
 const TARGET_MS = positive('BENCH_TARGET_MS', 500);
+const CHART_COUNT = Number(process.env.BENCH_CHARTS ?? 4);
+if (!Number.isInteger(CHART_COUNT) || CHART_COUNT < 0) throw new Error(`BENCH_CHARTS must be a whole number, not "${process.env.BENCH_CHARTS}"`);
 const USER = process.env.BENCH_USER ?? 'analyst@endeavour.demo';
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'quarters,months').split(',').map((s) => s.trim());
 const PASSWORD = process.env.DEMO_PASSWORD;
@@ -207,9 +213,16 @@ interface Row {
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN);
 
-async function drive(base: string, cookies: string[], paths: string[], connections: number, seconds: number) {
+/**
+ * Each connection asks for a page, then (chartPaths non-empty) those charts of the same period, one
+ * after another as a browser scrolling to that section would, and round again. Latencies are kept
+ * apart: the pages', and the charts'.
+ */
+async function drive(base: string, cookies: string[], paths: string[], chartPaths: string[], connections: number, seconds: number) {
   let next = 0;
-  const latencies: number[] = [];
+  const pages: number[] = [];
+  const charts: number[] = [];
+  const non2xx = { pages: 0, charts: 0 };
   const instance = autocannon({
     url: base,
     connections,
@@ -219,18 +232,33 @@ async function drive(base: string, cookies: string[], paths: string[], connectio
     requests: [
       {
         method: 'GET',
-        setupRequest: (req) => {
+        setupRequest: (req, context) => {
           const i = next++;
-          return { ...req, path: paths[i % paths.length]!, headers: { cookie: cookies[i % cookies.length]!, accept: 'text/html' } };
+          const path = paths[i % paths.length]!;
+          context.cookie = cookies[i % cookies.length]!;
+          context.query = path.slice(path.indexOf('?') + 1);
+          return { ...req, path, headers: { cookie: String(context.cookie), accept: 'text/html' } };
         },
       },
+      ...chartPaths.map((chart) => ({
+        method: 'GET',
+        setupRequest: (req: Request, context: Record<string, unknown>) => ({
+          ...req,
+          path: `${chart.slice(0, chart.indexOf('?'))}?${String(context.query)}`,
+          headers: { cookie: String(context.cookie), accept: 'image/avif,image/webp,image/svg+xml,image/*,*/*;q=0.8' },
+        }),
+      })),
     ],
   });
-  instance.on('response', (_client: Client, _status: number, _bytes: number, ms: number) => latencies.push(ms));
+  instance.on('response', (client: Client, status: number, _bytes: number, ms: number) => {
+    const page = client.requestIterator.currentRequestIndex === 0;
+    (page ? pages : charts).push(ms);
+    if (status < 200 || status > 299) non2xx[page ? 'pages' : 'charts']++;
+  });
   const guard = setTimeout(() => instance.stop(), (seconds + 90) * 1000);
   const result = await instance;
   clearTimeout(guard);
-  return { result, latencies };
+  return { result, pages, charts, non2xx };
 }
 
 const TICK_MS = 10;
@@ -289,6 +317,24 @@ function table(rows: Row[]) {
   ].join('\n');
 }
 
+/** The page's chart images, in page order, as paths to ask for. */
+function chartSrcs(body: string): string[] {
+  return [...body.matchAll(/<img class="app-chart__img" src="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+}
+
+/** Fetches each chart in turn, as one browser does: each must be an SVG image. Returns each one's milliseconds. */
+async function fetchCharts(base: string, cookie: string, paths: string[]): Promise<number[]> {
+  const times: number[] = [];
+  for (const p of paths) {
+    const t = performance.now();
+    const r = await fetch(base + p, { headers: { cookie, accept: 'image/avif,image/webp,image/svg+xml,image/*,*/*;q=0.8' }, redirect: 'manual' });
+    const svg = await r.text();
+    times.push(performance.now() - t);
+    if (r.status !== 200 || !r.headers.get('content-type')?.startsWith('image/svg+xml') || !svg.startsWith('<svg ')) fail(`${p} gave ${r.status} ${r.headers.get('content-type') ?? ''}, not an SVG image`);
+  }
+  return times;
+}
+
 // --- the run ----------------------------------------------------------------------------------------
 
 const runStarted = new Date();
@@ -306,6 +352,7 @@ for (let i = 0; i < most; i++) cookies.push(await signIn(base));
 
 // Each quarter once, alone: it must be the dashboard (not an error), and its first, cold, time is reported.
 const cold: string[] = [];
+let firstBody = '';
 for (const q of quarters) {
   const t = performance.now();
   const r = await fetch(base + q.path, { headers: { cookie: cookies[0]! }, redirect: 'manual' });
@@ -314,8 +361,14 @@ for (const q of quarters) {
   if (r.status !== 200) fail(`${q.path} gave ${r.status}`);
   if (!body.includes('data-qa="period-heading"')) fail(`${q.path} did not show a period's dashboard`);
   const indicators = (body.match(/data-qa="indicator-/g) ?? []).length;
-  const charts = (body.match(/<svg /g) ?? []).length;
-  cold.push(`${q.name}: first request ${fmt(ms)} ms (${indicators} indicators, ${charts} charts, ${Math.round(body.length / 1024)} KB)`);
+  firstBody ||= body;
+  const srcs = chartSrcs(body);
+  if (!srcs.length) fail(`${q.path} showed no chart images`);
+  const charts = await fetchCharts(base, cookies[0]!, srcs.slice(0, CHART_COUNT));
+  cold.push(
+    `${q.name}: first request ${fmt(ms)} ms (${indicators} indicators, ${srcs.length} chart images, ${Math.round(body.length / 1024)} KB)` +
+      (charts.length ? `; then its first ${charts.length} charts, one after another, ${charts.map(fmt).join(', ')} ms` : ''),
+  );
   log(cold.at(-1)!);
 }
 
@@ -325,37 +378,48 @@ if (SCENARIOS.includes('months')) scenarios.push({ name: '48 distinct months (ev
 const rows: Row[] = [];
 const notes: string[] = [];
 let failed = false;
+// One indicator section's charts (its own and the next's, by default): the same for every period, as
+// the page links to them, with each request's period put in.
+const chartPaths = CHART_COUNT ? chartSrcs(firstBody).slice(0, CHART_COUNT) : [];
+const rowOf = (label: string, latencies: number[], duration: number, non2xx: number, errors: number): Row => {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    scenario: label,
+    requests: sorted.length,
+    rps: sorted.length / duration,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted.at(-1) ?? NaN,
+    non2xx,
+    errors,
+  };
+};
 for (const scenario of scenarios) {
   for (const connections of CONNECTIONS) {
-    if (WARMUP > 0) await drive(base, cookies, scenario.paths, connections, WARMUP);
+    if (WARMUP > 0) await drive(base, cookies, scenario.paths, chartPaths, connections, WARMUP);
     const loadBefore = os.loadavg()[0]!;
     const label = `${scenario.name}, ${connections} connection(s)`;
     log(`${label} for ${DURATION} s (load average before ${loadBefore.toFixed(2)})`);
     const cpu = cpuSnapshot();
-    const { result, latencies } = await drive(base, cookies, scenario.paths, connections, DURATION);
+    const { result, pages, charts, non2xx } = await drive(base, cookies, scenario.paths, chartPaths, connections, DURATION);
     const used = cpuSince(cpu);
-    const sorted = [...latencies].sort((a, b) => a - b);
     const errors = result.errors + result.timeouts;
-    const row: Row = {
-      scenario: label,
-      requests: sorted.length,
-      rps: sorted.length / result.duration,
-      p50: percentile(sorted, 50),
-      p95: percentile(sorted, 95),
-      p99: percentile(sorted, 99),
-      max: sorted.at(-1) ?? NaN,
-      non2xx: result.non2xx,
-      errors,
-    };
+    const row = rowOf(label, pages, result.duration, non2xx.pages, errors);
     rows.push(row);
-    const per = (ms: number) => (sorted.length ? (ms / sorted.length).toFixed(1) : '–');
+    const chartRow = chartPaths.length ? rowOf(`${label}: its ${chartPaths.length} charts after each page`, charts, result.duration, non2xx.charts, errors) : null;
+    if (chartRow) rows.push(chartRow);
+    const all = pages.length + charts.length;
+    const per = (ms: number) => (all ? (ms / all).toFixed(1) : '–');
     notes.push(
-      `${label}: CPU per request ${per(used.serverMs)} ms in the server process` +
+      `${label}: CPU per request (pages and charts together) ${per(used.serverMs)} ms in the server process` +
         (DB_NAME ? ` + ${per(used.dbMs)} ms in PostgreSQL` : ' (PGlite runs inside it)') +
-        `, ${per(used.loadMs)} ms in the load generator; other processes used ${used.otherCpus.toFixed(2)} CPUs meanwhile (1-minute load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after)`,
+        `, ${per(used.loadMs)} ms in the load generator; other processes used ${used.otherCpus.toFixed(2)} CPUs meanwhile (1-minute load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0]!.toFixed(2)} after)` +
+        (chartRow ? `; errors and timeouts are the run's, pages and charts together` : ''),
     );
-    if (row.non2xx > 0 || errors > 0) failed = true;
+    if (row.non2xx > 0 || (chartRow?.non2xx ?? 0) > 0 || errors > 0) failed = true;
     log(`${label}: p50 ${fmt(row.p50)} ms, p95 ${fmt(row.p95)} ms, ${row.rps.toFixed(1)} req/s, non-2xx ${row.non2xx}, errors ${errors}`);
+    if (chartRow) log(`${chartRow.scenario}: p50 ${fmt(chartRow.p50)} ms, p95 ${fmt(chartRow.p95)} ms, non-2xx ${chartRow.non2xx}`);
   }
 }
 await stopServerAndWait();

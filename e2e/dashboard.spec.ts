@@ -1,8 +1,8 @@
 // Journey: an analyst opens the Safer Communities dashboard, chooses a period by keyboard (and sees a
-// mistake explained), opens a chart's data table and downloads it as CSV; the charts are drawn on the
-// server and nothing on the page is blocked by our Content Security Policy. Then the same without
+// mistake explained), opens a chart's data table and downloads it as CSV; the charts are images drawn
+// on the server and nothing on the page is blocked by our Content Security Policy. Then the same without
 // JavaScript. Every page and state is checked with axe.
-import { expect, test, type ConsoleMessage, type Page } from '@playwright/test';
+import { expect, test, type ConsoleMessage, type Locator, type Page } from '@playwright/test';
 import { expectNoAxeViolations, expectNoAxeViolationsWithoutJs } from './support/axe.ts';
 import { activate, chooseRadio, tabTo, typeInto } from './support/keyboard.ts';
 import { signIn } from './support/session.ts';
@@ -14,6 +14,13 @@ test.setTimeout(300_000);
 
 const ANALYST = { email: 'analyst@endeavour.demo', name: 'Kwame Mensah' };
 const BOARD = { email: 'board@endeavour.demo', name: 'Marcus Lawson' };
+
+/** A chart image, scrolled to (they load lazily), shown and actually loaded: a broken image has no natural width. */
+async function expectChartLoaded(chart: Locator) {
+  await chart.scrollIntoViewIfNeeded();
+  await expect(chart).toBeVisible();
+  await expect.poll(() => chart.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), PAGE).toBeGreaterThan(0);
+}
 
 /** Console messages a blocked inline style or script would produce. */
 function watchCsp(page: Page): string[] {
@@ -50,12 +57,19 @@ test('an analyst chooses a quarter by keyboard, opens a data table and downloads
   await expect(page).toHaveURL(/year=2025%2F26&quarter=3/);
   await expectNoAxeViolations(page, 'dashboard, 2025/26 Q3');
 
-  // Charts: server-drawn SVG images, named, with their fonts applied (presentation attributes survive the CSP).
+  // Charts: server-drawn SVG images, loaded, named by their alt text with the chart's title and description.
   const indicator = page.getByTestId('indicator-asb-incidents-rate');
-  const chart = indicator.locator('svg[role="img"]').first();
-  await expect(chart).toBeVisible();
-  await expect(chart).toHaveAccessibleName(/ASB incidents recorded by partners \(rate per 1,000 population\): rate per 1,000 population by district/);
-  expect(await chart.locator('text').first().evaluate((t) => getComputedStyle(t).fontSize)).toBe('14px');
+  const chart = indicator.getByRole('img', { name: /^ASB incidents recorded by partners \(rate per 1,000 population\): rate per 1,000 population by district, 12 months to December 2025\. Bar chart of \d+ districts\./ });
+  await expectChartLoaded(chart);
+  await expect(chart).toHaveAttribute('src', /^\/dashboard\/indicators\/asb-incidents-rate\/districts\.svg\?type=quarter&year=2025%2F26&quarter=3$/);
+  await expectChartLoaded(indicator.getByRole('img', { name: /: month by month, 12 months to December 2025 and the year before\. Line chart of 12 months/ }));
+  // The image itself: an SVG whose fonts are presentation attributes (a style="" would be dropped by the CSP).
+  const svg = await page.request.get((await chart.getAttribute('src'))!);
+  expect(svg.headers()['content-type']).toBe('image/svg+xml; charset=utf-8');
+  const svgText = await svg.text();
+  expect(svgText).toMatch(/^<svg width="640" height="\d+" xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  expect(svgText).toContain('font-size="14px"');
+  expect(svgText).not.toMatch(/\sstyle=|<style/);
 
   // The districts' table, opened by keyboard: the indicator's link in the outcome's table moves focus
   // to its section, and the table's "Show" control is the next stop.
@@ -108,8 +122,9 @@ test('without JavaScript: the period form, the charts, the tables and the downlo
     await page.getByRole('button', { name: 'Show this period' }).click();
     await expect(page.getByTestId('period-heading')).toHaveText('November 2025', PAGE);
     const indicator = page.getByTestId('indicator-asb-personal');
-    await expect(indicator.locator('svg[role="img"]').first()).toBeVisible();
-    await expect(indicator.locator('svg[role="img"]').nth(1)).toBeVisible();
+    await expectChartLoaded(indicator.getByTestId('districts-chart'));
+    await expectChartLoaded(indicator.getByTestId('months-chart'));
+    await expect(indicator.getByTestId('months-chart')).toHaveAccessibleName(/: month by month, 12 months to November 2025 and the year before\. Line chart of 12 months from December 2024 to November 2025/);
     // <details> opens without any script.
     await indicator.getByTestId('months-details').locator('summary').click();
     await expect(indicator.getByTestId('months-table')).toBeVisible();

@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { createTestApp, signIn, userId, auditRows, type TestContext, type Browser } from '../../test/harness.ts';
+import { createTestApp, signIn, userId, auditRows, Browser, type TestContext } from '../../test/harness.ts';
 import { importPoliceUk, readLsoaLookup, DEFAULT_LSOA_LOOKUP, expandInputs } from '../indicators/police-uk.ts';
 import type { Actor } from '../../platform/http/context.ts';
 import { tablesByQa } from './test-support.ts';
-import { computeDashboard, FIGURES_CACHE } from './service.ts';
+import { clearFiguresCache, computeDashboard, FIGURES_CACHE } from './service.ts';
+import { chartsDrawn } from '../../platform/charts/charts.ts';
 import { quarterPeriod } from './period.ts';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../indicators/fixtures/police-uk');
@@ -44,7 +45,7 @@ test('analysts, board members, coordinators, managers and administrators see the
   }
   for (const email of ['officer@endeavour.demo', 'fire@endeavour.demo']) {
     const b = await signIn(ctx, email);
-    for (const url of [`/dashboard?${Q2}`, `/dashboard/summary.csv?${Q2}`, `/dashboard/indicators/police-uk-asb/districts.csv?${Q2}`]) {
+    for (const url of [`/dashboard?${Q2}`, `/dashboard/summary.csv?${Q2}`, `/dashboard/indicators/police-uk-asb/districts.csv?${Q2}`, `/dashboard/indicators/police-uk-asb/districts.svg?${Q2}`]) {
       const res = await b.get(url);
       assert.equal(res.statusCode, 403, `${email} ${url}`);
       assert.doesNotMatch(res.body, /Anti-social behaviour reported/);
@@ -65,11 +66,17 @@ test('the page: a period heading, each outcome with its indicators, charts as im
   // The choice is kept in the form.
   assert.match(res.body, /name="year" type="text" value="2022\/23"/);
   assert.match(res.body, /name="quarter" type="radio" value="2" checked/);
-  // Server-drawn charts, named and described, and no inline style that the CSP would drop.
-  const svgs = [...res.body.matchAll(/<svg [^>]*>/g)].map((m) => m[0]);
-  assert.ok(svgs.length >= 2 * 10, `charts drawn: ${svgs.length}`);
-  for (const s of svgs) assert.match(s, /role="img"[^>]*aria-labelledby="[^"]+-title [^"]+-desc"/);
-  assert.doesNotMatch(res.body, /<svg[\s\S]*?\sstyle="/);
+  // Each chart is an image of its own, drawn when asked for, described in words by its alt text.
+  const images = [...res.body.matchAll(/<figure class="app-chart[^"]*">(<img [^>]*>)<\/figure>/g)].map((m) => m[1]!);
+  assert.ok(images.length >= 2 * 10, `chart images: ${images.length}`);
+  for (const img of images) {
+    assert.match(img, /src="\/dashboard\/indicators\/[a-z0-9-]+\/(districts|months)\.svg\?type=quarter&amp;year=2022%2F23&amp;quarter=2"/);
+    assert.match(img, /alt="[^"]{40,}"/);
+    assert.match(img, /loading="lazy" width="\d+" height="\d+"/);
+  }
+  assert.match(res.body, /<img class="app-chart__img" src="\/dashboard\/indicators\/police-uk-asb\/districts\.svg\?[^"]+" alt="Anti-social behaviour reported to the police: rate per 1,000 population by district, 12 months to September 2022\. Bar chart of \d+ districts\./);
+  assert.match(res.body, /src="\/dashboard\/indicators\/police-uk-asb\/months\.svg\?[^"]+" alt="Anti-social behaviour reported to the police: month by month, 12 months to September 2022 and the year before\. Line chart of 12 months/);
+  assert.doesNotMatch(res.body, /<svg[^>]*role="img"/, 'no chart drawn into the page');
   // Direction and rating are words, not colour or arrows alone.
   assert.match(res.body, /<strong class="govuk-tag govuk-tag--(green|red|grey|blue)">(Improving|Worsening|Stable|Up|Down|No comparison)<\/strong>/);
   assert.match(res.body, /<strong class="govuk-tag govuk-tag--(green|yellow|red|grey)">(Green|Amber|Red|Not rated)<\/strong>/);
@@ -86,6 +93,56 @@ test('the page: a period heading, each outcome with its indicators, charts as im
   assert.equal(views.length, before + 2);
   assert.equal(views.at(-1)!.actor_user_id, me.id);
   assert.deepEqual([views.at(-1)!.details.from, views.at(-1)!.details.to], ['2022-07', '2022-09']);
+});
+
+test("each chart is an SVG image of its own: drawn when asked for, not when the page is, and not audited", async () => {
+  clearFiguresCache();
+  const drawnBefore = chartsDrawn();
+  const page = await analyst.get(`/dashboard?type=quarter&year=2022%2F23&quarter=3`);
+  assert.equal(page.statusCode, 200);
+  assert.equal(chartsDrawn(), drawnBefore, 'the page draws no chart');
+  const src = (key: string, name: string) => /src="([^"]+)"/.exec(page.body.slice(page.body.indexOf(`data-qa="indicator-${key}"`)).match(new RegExp(`<img [^>]*data-qa="${name}-chart"`))![0])![1]!.replace(/&amp;/g, '&');
+  const exportsBefore = (await auditRows(ctx, { action: 'export' })).length;
+  const viewsBefore = (await auditRows(ctx, { action: 'view' })).length;
+  for (const [name, kind] of [['districts', 'Bar chart'], ['months', 'Line chart']] as const) {
+    const url = src('police-uk-asb', name);
+    assert.equal(url, `/dashboard/indicators/police-uk-asb/${name}.svg?type=quarter&year=2022%2F23&quarter=3`);
+    const res = await analyst.get(url);
+    assert.equal(res.statusCode, 200, url);
+    assert.equal(res.headers['content-type'], 'image/svg+xml; charset=utf-8');
+    assert.equal(res.headers['cache-control'], 'private, max-age=60');
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    // A document of its own, as an image needs: the SVG namespace, a size, a name and a description.
+    assert.match(res.body, /^<svg width="640" height="\d+" xmlns="http:\/\/www\.w3\.org\/2000\/svg"[^>]* viewBox="0 0 640 \d+"[^>]* role="img"/);
+    assert.match(res.body, new RegExp(`<title id="[^"]+">Anti-social behaviour reported to the police: [^<]*12 months to December 2022[^<]*</title><desc id="[^"]+">${kind} of `));
+    assert.match(res.body, /<\/svg>$/);
+    assert.doesNotMatch(res.body, /\sstyle=|<style|<script|\shref="(?!#)|url\((?!#)/, 'no inline style, script or outside reference');
+    // Its words are the page's alt text.
+    const title = /<title[^>]*>([^<]*)<\/title><desc[^>]*>([^<]*)<\/desc>/.exec(res.body)!;
+    assert.ok(page.body.includes(`alt="${title[1]}. ${title[2]}"`), `${name}: the alt text is the chart's title and description`);
+  }
+  assert.ok(chartsDrawn() > drawnBefore, 'drawn when asked for');
+  // Another indicator's chart is that indicator's.
+  const rate = await analyst.get(src('police-uk-asb-rate', 'districts'));
+  assert.equal(rate.statusCode, 200);
+  const rateName = /id="indicator-police-uk-asb-rate-heading">([^<]+)</.exec(page.body)![1]!;
+  assert.notEqual(rateName, 'Anti-social behaviour reported to the police');
+  assert.ok(rate.body.includes(`>${rateName}: rate per 1,000 population by district, 12 months to December 2022</title>`), rateName);
+  assert.equal((await auditRows(ctx, { action: 'export' })).length, exportsBefore, 'a chart is not an export');
+  assert.equal((await auditRows(ctx, { action: 'view' })).length, viewsBefore, 'nor a view of its own');
+
+  // The same refusals as the downloads: unknown indicators and files, and a period that is not one.
+  assert.equal((await analyst.get(`/dashboard/indicators/no-such-indicator/districts.svg?${Q2}`)).statusCode, 404);
+  assert.equal((await analyst.get(`/dashboard/indicators/police-uk-asb/other.svg?${Q2}`)).statusCode, 404);
+  assert.equal((await analyst.get(`/dashboard/indicators/Bad%20Key/months.svg?${Q2}`)).statusCode, 404);
+  const bad = await analyst.get('/dashboard/indicators/police-uk-asb/months.svg?type=quarter&year=nonsense&quarter=9');
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.body, /Choose the period again on the dashboard/);
+  // Signed out: sent to sign in, with no picture.
+  const signedOut = await new Browser(ctx.app).get(src('police-uk-asb', 'districts'));
+  assert.equal(signedOut.statusCode, 302);
+  assert.match(String(signedOut.headers.location), /^\/sign-in/);
+  assert.doesNotMatch(signedOut.body, /<svg/);
 });
 
 test('a mistaken period is shown in the GOV.UK error summary, with what was typed, and no figures', async () => {

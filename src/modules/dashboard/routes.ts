@@ -1,11 +1,11 @@
-// The dashboard page (a GET form: a period is a link anyone can bookmark or send) and its CSV
-// downloads: the summary, and each indicator's districts and months.
+// The dashboard page (a GET form: a period is a link anyone can bookmark or send), its CSV
+// downloads (the summary, and each indicator's districts and months) and its charts, each an image.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../app.ts';
 import type { Role } from '../../platform/db/schema.ts';
 import { addNavigation } from '../../platform/http/render.ts';
 import { HttpError, notFound } from '../../platform/http/errors.ts';
-import { panelCharts } from './charts.ts';
+import { drawPanelChart, panelChartImages } from './charts.ts';
 import { parsePeriod, periodQuery, QUARTER_SPANS, type Period } from './period.ts';
 import { computeDashboard, viewDashboard, auditExport, type Dashboard } from './service.ts';
 import { districtTable, monthTable, summaryCsv, summaryTables, tableCsv } from './tables.ts';
@@ -25,7 +25,7 @@ export function csvReply(reply: FastifyReply, filename: string, body: string) {
 
 const slug = (p: Period) => p.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
-// The figures' part of the page (about 650 KB: every panel, table and chart) depends only on the
+// The figures' part of the page (every panel and table, and each chart's <img>) depends only on the
 // computed dashboard, which is kept for a minute per organisation and period (service.ts): it is
 // rendered once per computed dashboard and kept with it, and goes when the dashboard does.
 const figuresHtml = new WeakMap<Dashboard, string>();
@@ -61,7 +61,7 @@ export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps) {
         groups: groups.map((g, gi) => ({
           ...g,
           summary: summaries[gi]!,
-          panels: g.indicators.map((p) => ({ ...p, charts: panelCharts(p, c), districtTable: districtTable(p, c), monthTable: monthTable(p) })),
+          panels: g.indicators.map((p) => ({ ...p, charts: panelChartImages(p, c, periodQuery(period)), districtTable: districtTable(p, c), monthTable: monthTable(p) })),
         })),
       });
       figuresHtml.set(dashboard, figures);
@@ -76,14 +76,29 @@ export async function dashboardRoutes(app: FastifyInstance, deps: AppDeps) {
     return csvReply(reply, `dashboard-${slug(period)}.csv`, summaryCsv(dashboard));
   });
 
-  app.get('/dashboard/indicators/:key/:table', allowed, async (request, reply) => {
-    const { key, table } = request.params as { key: string; table: string };
-    if (!KEY.test(key) || (table !== 'districts.csv' && table !== 'months.csv')) throw notFound();
+  // An indicator's districts or months: as CSV (a download, audited as an export) or as the page's
+  // chart (an image).
+  app.get('/dashboard/indicators/:key/:file', allowed, async (request, reply) => {
+    const { key, file } = request.params as { key: string; file: string };
+    const match = /^(districts|months)\.(csv|svg)$/.exec(file);
+    if (!KEY.test(key) || !match) throw notFound();
+    const which = match[1] as 'districts' | 'months';
     const period = downloadPeriod(request.query);
+    // Served from the page's cached figures when they are still there, so the picture matches the page.
     const dashboard = await computeDashboard(db, request.actor!, period, key);
     const panel = dashboard?.groups[0]?.indicators[0];
     if (!dashboard || !panel) throw notFound('indicator');
-    const which = table === 'districts.csv' ? 'districts' : 'months';
+    if (match[2] === 'svg') {
+      // Not audited: a chart is part of the page, whose view is audited already, and it shows only
+      // figures the page's tables show; a row per image would be dozens of rows per page view.
+      // Cached in the browser only, for as long as the figures are kept (service.ts): aggregate,
+      // already-withheld figures, so a minute in the browser's own cache is no more than the page shows.
+      return reply
+        .type('image/svg+xml; charset=utf-8')
+        .header('Cache-Control', 'private, max-age=60')
+        .header('X-Content-Type-Options', 'nosniff')
+        .send(drawPanelChart(panel, dashboard.comparisons, which));
+    }
     await auditExport(db, request.actor!, { period, indicator: key, table: which });
     const model = which === 'districts' ? districtTable(panel, dashboard.comparisons) : monthTable(panel);
     return csvReply(reply, `${key}-${which}-${slug(period)}.csv`, tableCsv(model));

@@ -10,7 +10,7 @@ import { GridComponent, LegendComponent, MarkLineComponent } from 'echarts/compo
 import { SVGRenderer } from 'echarts/renderers';
 import { sanitiseChartSvg, type SvgLabel } from './svg.ts';
 
-export { escapeXml } from './svg.ts';
+export { escapeXml, standaloneSvg } from './svg.ts';
 export type { SvgLabel } from './svg.ts';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
@@ -66,7 +66,15 @@ function memoised(key: string, draw: () => string): string {
   return svg;
 }
 
+// Counted so a test can show a page that only links to its charts draws none of them.
+let drawn = 0;
+/** How many charts this process has drawn (memoised ones are not drawn again). */
+export function chartsDrawn(): number {
+  return drawn;
+}
+
 function render(option: echarts.EChartsCoreOption, width: number, height: number, label: SvgLabel): string {
+  drawn++;
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, textStyle: { fontFamily: FONT, color: TEXT }, ...option });
@@ -94,10 +102,14 @@ function chartKey(spec: BarChartSpec | LineChartSpec): string {
   return JSON.stringify({ ...spec, probe: format(1234.5678), format: values.map((v) => (v === null ? null : format(v))), reference: 'reference' in spec && spec.reference ? [spec.reference, format(spec.reference.value)] : null });
 }
 
+/** A bar chart's size, known without drawing it: a page showing the chart as an image reserves its space. */
+export function barChartSize(spec: BarChartSpec): { width: number; height: number } {
+  return { width: spec.width ?? 640, height: Math.max(160, 60 + spec.categories.length * 40 + (spec.reference ? 30 : 0)) };
+}
+
 function drawBarChart(spec: BarChartSpec): string {
   const format = spec.format ?? defaultFormat;
-  const width = spec.width ?? 640;
-  const height = Math.max(160, 60 + spec.categories.length * 40 + (spec.reference ? 30 : 0));
+  const { width, height } = barChartSize(spec);
   // ECharts draws the first category at the bottom; reverse so the chart reads in the table's order.
   const categories = [...spec.categories].reverse();
   const values = [...spec.values].reverse();
@@ -142,7 +154,13 @@ export function lineChart(spec: LineChartSpec): string {
   return memoised(`line${chartKey(spec)}`, () => drawLineChart(spec));
 }
 
+/** A line chart's size, known without drawing it. */
+export function lineChartSize(spec: LineChartSpec): { width: number; height: number } {
+  return { width: spec.width ?? 640, height: spec.height ?? 320 };
+}
+
 function drawLineChart(spec: LineChartSpec): string {
+  const { width, height } = lineChartSize(spec);
   const format = spec.format ?? defaultFormat;
   const colours = [BLUE, TEXT, SECONDARY_TEXT];
   const showLegend = spec.series.length > 1;
@@ -169,8 +187,8 @@ function drawLineChart(spec: LineChartSpec): string {
         itemStyle: { color: colours[i % colours.length] },
       })),
     },
-    spec.width ?? 640,
-    spec.height ?? 320,
+    width,
+    height,
     spec,
   );
 }

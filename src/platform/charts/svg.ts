@@ -63,3 +63,12 @@ export function sanitiseChartSvg(raw: string, label: SvgLabel): string {
   if (/<script|\son[a-z]+=/i.test(svg)) throw new Error('chart SVG carries script');
   return svg;
 }
+
+/**
+ * A chart as an SVG document of its own, for an <img>: the inline chart drops width and height so the
+ * page's CSS can scale it, but an image needs an intrinsic size (without one a browser falls back to
+ * 300×150 and reports no natural width), so the root gets them back.
+ */
+export function standaloneSvg(svg: string, size: { width: number; height: number }): string {
+  return svg.replace(/^<svg\b/, `<svg width="${Math.round(size.width)}" height="${Math.round(size.height)}"`);
+}

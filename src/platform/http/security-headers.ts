@@ -28,7 +28,8 @@ export async function registerSecurityHeaders(app: FastifyInstance, secure: bool
   });
   app.addHook('onSend', async (request, reply) => {
     // Pages hold personal data: never let a shared cache or the back button after sign-out show them.
-    if (!request.url.startsWith('/assets/') && !request.url.startsWith('/stylesheets/') && !request.url.startsWith('/javascripts/')) {
+    // A route that chose its own caching (the dashboard's chart images) keeps its choice.
+    if (!request.url.startsWith('/assets/') && !request.url.startsWith('/stylesheets/') && !request.url.startsWith('/javascripts/') && !reply.hasHeader('cache-control')) {
       reply.header('Cache-Control', 'no-store');
     }
     reply.header('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
