@@ -38,8 +38,12 @@ CREATE TABLE report_incident_people (
   youth boolean NOT NULL,
   vulnerable_victim boolean NOT NULL
 );
--- A report reads one organisation's links by when their incidents happened.
-CREATE INDEX report_incident_people_read ON report_incident_people (owner_organisation_id, occurred_from);
+-- A report reads one organisation's links by when their incidents happened. The row-level security
+-- policy's columns and the person and role are in the index too, so that the commonest report
+-- (different people by role over a period) reads the index alone: 80 ms instead of 270 ms for the
+-- 444,000 links of Charnwood's year in the benchmark (once vacuumed; bench/README.md).
+CREATE INDEX report_incident_people_read ON report_incident_people (owner_organisation_id, occurred_from)
+  INCLUDE (partnership_id, role, person_id);
 -- An incident's edit finds its links' copies.
 CREATE INDEX report_incident_people_incident ON report_incident_people (incident_id);
 
