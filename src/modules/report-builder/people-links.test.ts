@@ -3,6 +3,8 @@
 // the links row-level security shows them in incident_people; the app role reads only its own
 // organisation's copies and cannot write them; and the copies stay exactly what the records say after
 // links are added, re-pointed (as a merge does) and removed, and incidents are changed and deleted.
+// The same for each organisation's people by role (report_person_roles, migrations/0026), and
+// "different people by role, all time" read from them equals the exact count over every link.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -11,6 +13,9 @@ import { withUser } from '../../platform/db/with-user.ts';
 import { parse } from 'csv-parse/sync';
 import { ROLE_NAMES } from '../incidents/labels.ts';
 import { seedReportFixture, type Fixture } from './test-fixtures.ts';
+import { recordType } from './definitions.ts';
+import { aggregate, isEveryoneByRole, type AggregateRow } from './repository.ts';
+import type { ReportDefinition } from './params.ts';
 
 const csvRows = (body: string): string[][] => parse(body.replace(/^\ufeff/, ''), { relax_column_count: true }) as string[][];
 
@@ -37,6 +42,35 @@ async function linksSeenBy(email: string) {
   }));
 }
 
+const people = recordType('people')!;
+const everyoneByRole: ReportDefinition = {
+  record: people,
+  from: null,
+  to: null,
+  filters: {},
+  flags: [],
+  group: people.dimensions.find((x) => x.key === 'role')!,
+  group2: null,
+  measure: people.measures.find((m) => m.key === 'people')!,
+};
+const sorted = (rows: AggregateRow[]) => rows.map((r) => JSON.stringify([r.k1, r.k2, r.t1, r.t2, r.n])).sort();
+
+/** Different people by role, all time, as each user sees it: from report_person_roles and from every link. */
+async function everyoneByRoleBothWays(email: string) {
+  const u = await userId(ctx, email);
+  return withUser(ctx.database.db, u.id, async (tx) => ({
+    fast: sorted((await aggregate(tx, everyoneByRole)).rows),
+    links: sorted((await aggregate(tx, everyoneByRole, { monthly: false })).rows),
+  }));
+}
+
+/** report_person_roles, and what its copies say it should be, as the migrator. */
+async function rolesAndCopies() {
+  const rows = await sql<{ k: string }>`SELECT concat_ws('|', owner_organisation_id, person_id, role, partnership_id, links) AS k FROM report_person_roles ORDER BY 1`.execute(ctx.database.db);
+  const copies = await sql<{ k: string }>`SELECT concat_ws('|', owner_organisation_id, person_id, role, partnership_id, count(*)) AS k FROM report_incident_people GROUP BY owner_organisation_id, person_id, role, partnership_id ORDER BY 1`.execute(ctx.database.db);
+  return { rows: rows.rows.map((r) => r.k), copies: copies.rows.map((r) => r.k) };
+}
+
 /** The copies, and what the records say they should be, as the migrator (no row-level security). */
 async function copiesAndRecords() {
   const cols = sql`concat_ws('|', link_id, incident_id, person_id, role, partnership_id, owner_organisation_id, occurred_from, area_id, ward_id, category, asb_type_id, source_organisation_id, how_reported, created_by, status, hate, domestic, alcohol, drugs, youth, vulnerable_victim)`;
@@ -57,9 +91,37 @@ test('own copies and shared links together are exactly the links row-level secur
   assert.equal(fire.own.length + fire.shared.length, 0, 'an organisation holding no incidents sees no links');
 });
 
+test('different people by role, all time, from the people by role equals the count over every link', async () => {
+  assert.ok(isEveryoneByRole(everyoneByRole));
+  assert.ok(!isEveryoneByRole({ ...everyoneByRole, from: '2025-01-01' }), 'dates are counted from the links');
+  assert.ok(!isEveryoneByRole({ ...everyoneByRole, filters: { area: fx.districts[0]!.id } }), 'filters are counted from the links');
+  // The shared police incident's victim is also a victim on one of Charnwood's own: counted once.
+  const shared = fx.incidents.find((x) => x.id === fx.sharedId)!.people.find((l) => l.role === 'victim')!.personId;
+  const own = fx.incidents.find((x) => x.owner === fx.orgs.charnwood)!;
+  await ctx.database.db.insertInto('incident_people').values({ incident_id: own.id, person_id: shared, role: 'victim' }).execute();
+  for (const email of USERS) {
+    const both = await everyoneByRoleBothWays(email);
+    assert.deepEqual(both.fast, both.links, email);
+  }
+  const charnwood = await everyoneByRoleBothWays('officer@endeavour.demo');
+  assert.ok(charnwood.fast.length >= 3, 'roles and a total');
+});
+
+test('the people by role are readable only for the reader\'s own organisation', async () => {
+  for (const email of USERS) {
+    const u = await userId(ctx, email);
+    const owners = await withUser(ctx.database.db, u.id, (tx) => sql<{ owner: string }>`SELECT DISTINCT owner_organisation_id AS owner FROM report_person_roles`.execute(tx));
+    assert.ok(owners.rows.every((r) => r.owner === u.organisation_id), email);
+  }
+});
+
 test('the app role cannot write the copies, read the records view or rebuild them', async () => {
   const u = await userId(ctx, 'officer@endeavour.demo');
   const attempts = [
+    sql`DELETE FROM report_person_roles`,
+    sql`UPDATE report_person_roles SET links = 5`,
+    sql`SELECT report_person_roles_rebuild()`,
+    sql`SELECT report_person_roles_add(ARRAY[]::report_person_roles_delta[])`,
     sql`DELETE FROM report_incident_people`,
     sql`UPDATE report_incident_people SET role = 'witness'`,
     sql`INSERT INTO report_incident_people SELECT * FROM report_incident_people LIMIT 1`,
@@ -101,9 +163,18 @@ test('the copies follow links added, re-pointed and removed, and incidents chang
   assert.deepEqual(copies, records);
   assert.ok(copies.some((k) => k.includes(`${c!.id}|${other}|reporting_party`)), 'the re-pointed link is copied with its new person');
   assert.ok(copies.some((k) => k.includes(`${b!.id}|${someone}|other`)), 'the corrected role is copied');
+  // The people by role followed every change, and the all-time count from them is still exact.
+  const roles = await rolesAndCopies();
+  assert.deepEqual(roles.rows, roles.copies);
+  for (const email of USERS) {
+    const both = await everyoneByRoleBothWays(email);
+    assert.deepEqual(both.fast, both.links, email);
+  }
   // And a rebuild from the records gives the same.
   await sql`SELECT report_incident_people_rebuild()`.execute(db);
   assert.deepEqual((await copiesAndRecords()).copies, records);
+  await sql`SELECT report_person_roles_rebuild()`.execute(db);
+  assert.deepEqual((await rolesAndCopies()).rows, roles.copies);
 
   // The moved incident's links are now HBBC's: Charnwood no longer counts them, whoever they are.
   const seen = await linksSeenBy('officer@endeavour.demo');

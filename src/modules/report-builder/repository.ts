@@ -127,6 +127,7 @@ export function monthlyPlan(d: ReportDefinition): { from: string | null; to: str
  */
 export async function aggregate(tx: Tx, d: ReportDefinition, opts: { monthly?: boolean } = {}): Promise<{ rows: AggregateRow[]; tooMany: boolean }> {
   const key = (dim: Dimension, ref: RawBuilder<unknown>) => (dim.asKey ? dim.asKey(ref) : sql`${ref}::text`);
+  if (opts.monthly !== false && isEveryoneByRole(d)) return aggregateEveryoneByRole(tx, d);
   const plan = opts.monthly === false ? null : monthlyPlan(d);
   if (plan) return aggregateMonthly(tx, d, plan, key);
   const m = d.measure.input ? sql`, ${d.measure.input} AS m` : sql``;
@@ -186,6 +187,37 @@ async function aggregateMonthly(
   const all = d.group2 ? sql`GROUPING(s.g1, s.g2) = 3` : sql`GROUPING(s.g1) = 1`;
   const r = await sql<AggregateRow>`SELECT ${keys}, ${flags}, ${n} AS n FROM (${sql.join(parts, sql` UNION ALL `)}) s GROUP BY ${sets} HAVING ${n} > 0 OR ${all} LIMIT ${MAX_CELLS * 2 + 1}`.execute(tx);
   return { rows: r.rows, tooMany: r.rows.length > MAX_CELLS * 2 };
+}
+
+/** Different people by role over all time, with no filter: what report_person_roles (migrations/0026) answers. */
+export function isEveryoneByRole(d: ReportDefinition): boolean {
+  return (
+    d.record.key === 'people' && d.measure.key === 'people' && d.group.key === 'role' && !d.group2 &&
+    d.from === null && d.to === null && d.flags.length === 0 && Object.values(d.filters).every((v) => !v)
+  );
+}
+
+/**
+ * Different people by role, all time, without an exact distinct count over every link: the
+ * organisation's own (person, role) rows are counted as they are, and its distinct people read in the
+ * index's order; people on incidents shared with it are added only where the own rows lack them.
+ */
+async function aggregateEveryoneByRole(tx: Tx, d: ReportDefinition): Promise<{ rows: AggregateRow[]; tooMany: boolean }> {
+  const v = d.record.visibility!;
+  const org = sql`(SELECT app_org_id())`;
+  const r = await sql<AggregateRow>`
+    WITH shared AS MATERIALIZED (SELECT DISTINCT r.role, r.person_id FROM ${d.record.from({ from: null, to: null })} WHERE ${v.shared})
+    SELECT x.role::text AS k1, NULL::text AS k2, 0 AS t1, 1 AS t2, count(*)::int AS n FROM (
+      SELECT p.role FROM report_person_roles p WHERE p.owner_organisation_id = ${org}
+      UNION ALL
+      SELECT s.role FROM shared s WHERE NOT EXISTS (
+        SELECT 1 FROM report_person_roles p WHERE p.owner_organisation_id = ${org} AND p.person_id = s.person_id AND p.role = s.role)
+    ) x GROUP BY x.role
+    UNION ALL
+    SELECT NULL, NULL, 1, 1, ((SELECT count(*) FROM (SELECT p.person_id FROM report_person_roles p WHERE p.owner_organisation_id = ${org} GROUP BY p.person_id) y)
+      + (SELECT count(DISTINCT s.person_id) FROM shared s WHERE NOT EXISTS (
+        SELECT 1 FROM report_person_roles p WHERE p.owner_organisation_id = ${org} AND p.person_id = s.person_id)))::int`.execute(tx);
+  return { rows: r.rows, tooMany: false };
 }
 
 /** Row, column and grand totals of an additive measure, in the shape grouping sets give. */
