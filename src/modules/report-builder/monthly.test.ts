@@ -12,9 +12,9 @@ import { sql } from 'kysely';
 import { createTestApp, signIn, userId, type Browser, type TestContext } from '../../test/harness.ts';
 import { withUser } from '../../platform/db/with-user.ts';
 import { recordType, type Dimension } from './definitions.ts';
-import { aggregate, monthlyPlan, type AggregateRow } from './repository.ts';
+import { aggregate, monthlyPlan } from './repository.ts';
 import type { ReportDefinition } from './params.ts';
-import { seedReportFixture, type Fixture } from './test-fixtures.ts';
+import { seedReportFixture, sortedRows, type Fixture } from './test-fixtures.ts';
 
 let ctx: TestContext;
 let fx: Fixture;
@@ -51,7 +51,7 @@ const define = (group: string, group2: string | null, more: Partial<ReportDefini
   measure: count,
   ...more,
 });
-const sorted = (rows: AggregateRow[]) => rows.map((r) => JSON.stringify([r.k1, r.k2, r.t1, r.t2, r.n])).sort();
+const sorted = sortedRows;
 
 const SERVED = ['area', 'ward', 'month', 'year', 'category', 'type', 'source', 'organisation', 'status'];
 const DATES: { name: string; from: string | null; to: string | null; whole: boolean }[] = [

@@ -10,14 +10,11 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { createTestApp, signIn, userId, type Browser, type TestContext } from '../../test/harness.ts';
 import { withUser } from '../../platform/db/with-user.ts';
-import { parse } from 'csv-parse/sync';
 import { ROLE_NAMES } from '../incidents/labels.ts';
-import { seedReportFixture, type Fixture } from './test-fixtures.ts';
+import { csvRows, seedReportFixture, sortedRows, type Fixture } from './test-fixtures.ts';
 import { recordType } from './definitions.ts';
-import { aggregate, isEveryoneByRole, type AggregateRow } from './repository.ts';
+import { aggregate, isEveryoneByRole } from './repository.ts';
 import type { ReportDefinition } from './params.ts';
-
-const csvRows = (body: string): string[][] => parse(body.replace(/^\ufeff/, ''), { relax_column_count: true }) as string[][];
 
 let ctx: TestContext;
 let fx: Fixture;
@@ -53,7 +50,7 @@ const everyoneByRole: ReportDefinition = {
   group2: null,
   measure: people.measures.find((m) => m.key === 'people')!,
 };
-const sorted = (rows: AggregateRow[]) => rows.map((r) => JSON.stringify([r.k1, r.k2, r.t1, r.t2, r.n])).sort();
+const sorted = sortedRows;
 
 /** Different people by role, all time, as each user sees it: from report_person_roles and from every link. */
 async function everyoneByRoleBothWays(email: string) {

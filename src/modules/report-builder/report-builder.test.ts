@@ -6,11 +6,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { createTestApp, signIn, auditRows, userId, type Browser, type TestContext } from '../../test/harness.ts';
 import { withUser } from '../../platform/db/with-user.ts';
-import { countBy, seedReportFixture, type Fixture } from './test-fixtures.ts';
+import { countBy, csvRows, seedReportFixture, type Fixture } from './test-fixtures.ts';
 
 let ctx: TestContext;
 let fx: Fixture;
@@ -27,7 +26,6 @@ before(async () => {
 });
 after(() => ctx.close());
 
-const csvRows = (body: string): string[][] => parse(body.replace(/^\ufeff/, ''), { relax_column_count: true }) as string[][];
 const asMap = (rows: string[][]) => new Map(rows.slice(1, -1).map((r) => [r[0]!, Number(r[r.length - 1])]));
 const areaName = (id: string) => fx.districts.find((d) => d.id === id)!.name;
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];

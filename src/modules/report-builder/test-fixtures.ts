@@ -3,8 +3,10 @@
 // not anyone's action) so the tests can count what each organisation should see independently of
 // the code under test.
 import { sql } from 'kysely';
+import { parse } from 'csv-parse/sync';
 import type { AsbCategory } from '../../platform/db/schema.ts';
 import { userId, type TestContext } from '../../test/harness.ts';
+import type { AggregateRow } from './repository.ts';
 
 export interface FixtureIncident {
   id: string;
@@ -139,3 +141,9 @@ export function countBy<T>(items: T[], key: (x: T) => string): Map<string, numbe
   for (const x of items) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
   return m;
 }
+
+/** A report download's rows (the byte-order mark Excel needs taken off; totals rows may be shorter). */
+export const csvRows = (body: string): string[][] => parse(body.replace(/^\ufeff/, ''), { relax_column_count: true }) as string[][];
+
+/** A report's rows in a fixed order, to compare two ways of counting it. */
+export const sortedRows = (rows: AggregateRow[]) => rows.map((r) => JSON.stringify([r.k1, r.k2, r.t1, r.t2, r.n])).sort();
